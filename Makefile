@@ -1,0 +1,32 @@
+# Two things a new user does: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup demo test lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Set up, create the embedded SQLite database, load the demo and show its key figures.
+demo: setup
+	$(BIN)/opendtm init
+	$(BIN)/opendtm demo
+	$(BIN)/opendtm stats
+
+## Set up and run the checks and the test suite.
+test: setup lint
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) opendtm.db opendtm.db-wal opendtm.db-shm

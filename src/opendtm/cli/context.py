@@ -1,0 +1,68 @@
+"""Shared CLI plumbing: the database option, one-line errors, progress bars."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from opendtm.store.database import DatabaseError, make_engine, resolve_url
+
+console = Console()
+err = Console(stderr=True)
+
+
+class State:
+    db_url: str | None = None
+
+
+state = State()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn expected failures into a one-line message and a non-zero exit."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except DatabaseError as exc:
+        fail(str(exc))
+    except SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        fail(f"database error: {first}")
+    except (ValueError, LookupError, OSError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except Exception as exc:
+        if os.environ.get("OPENDTM_DEBUG"):
+            raise
+        fail(f"internal error ({type(exc).__name__}: {exc}); set OPENDTM_DEBUG=1 to see where")
+
+
+def engine() -> Engine:
+    return make_engine(resolve_url(state.db_url))
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Progress]:
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        console=err, transient=True, disable=not sys.stderr.isatty(),
+    )
+    with bar:
+        yield bar

@@ -1,0 +1,152 @@
+"""The ``opendtm`` command: thin over the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from opendtm import __version__
+from opendtm.domain.gazetteer import gazetteer
+from opendtm.services.demo import load_demo
+from opendtm.services.reference import sync_gazetteer
+from opendtm.services.stats import key_figures
+from opendtm.store import schema
+from opendtm.store.database import safe_url, unit_of_work
+
+from .context import console, engine, fail, handled, progress_bar, state
+
+app = typer.Typer(
+    help="opendtm: register vulnerable migrants and the help they receive, and publish it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"opendtm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (default: $OPENDTM_DATABASE_URL or "
+                     "sqlite:///opendtm.db).", show_default=False),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    state.db_url = db
+
+
+@app.command()
+def init() -> None:
+    """Create the database schema, or upgrade it to this version, and load place names."""
+    with handled():
+        eng = engine()
+        schema.check_ownership(eng)
+        before = schema.current_revision(eng)
+        schema.upgrade(eng)
+        with unit_of_work(eng) as session:
+            units, cities = sync_gazetteer(session)
+        after = schema.current_revision(eng)
+        what = "created" if before is None else ("upgraded" if before != after else "up to date")
+        console.print(f"schema {what} at revision {after} in {safe_url(str(eng.url))}; "
+                      f"{units} regions and {cities} cities in the gazetteer")
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo dataset (calibrated to the 2020-2021 Direct Assistance bulletin)."""
+    with handled():
+        eng = engine()
+        with progress_bar("demo") as bar:
+            task = bar.add_task("loading demo", total=None)
+
+            def step(label: str, done: int, total: int) -> None:
+                bar.update(task, description=f"loading {label}", completed=done, total=total)
+
+            loaded = load_demo(eng, step)
+        console.print("demo dataset loaded" if loaded else "demo dataset already loaded")
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not a date (use YYYY-MM-DD)")
+
+
+@app.command()
+def stats(
+    country: Annotated[
+        list[str] | None, typer.Option("--country", "-c", help="Country (ISO3 or name).")
+    ] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Key figures per country, with consistency checks."""
+    with handled():
+        codes = [gazetteer().country(c).iso3 for c in country or []]
+        start, end = _parse_date(date_from, "--from"), _parse_date(date_to, "--to")
+        eng = engine()
+        schema.require_current(eng)
+        data = key_figures(eng, codes or None, start, end)
+        missing = [c for c in codes if not data["countries"][c].get("coverage")]
+        if missing and not as_json:
+            console.print(f"no records for {', '.join(missing)}")
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return
+    _print_tables(data)
+
+
+def _print_tables(data: dict[str, Any]) -> None:
+    table = Table(title="Key figures", show_lines=False)
+    cols = ["", "people", "male", "female", "n/r", "ages", "<18", "return", "food", "fam.",
+            "consult.", "partners", "regions"]
+    for col in cols:
+        table.add_column(col, justify="left" if not col else "right")
+    for code, block in data["countries"].items():
+        ind = block.get("individuals", {})
+        ages = (f"{ind['age_min_years']}-{ind['age_max_years']}"
+                if ind.get("age_min_years") is not None else "")
+        table.add_row(
+            code, *(str(ind.get(k, 0)) for k in ("total", "male", "female", "not_recorded")),
+            ages, str(ind.get("minors", 0)),
+            str(block.get("return", {}).get("total", 0)),
+            str(block.get("food_nfi", {}).get("total", 0)),
+            str(block.get("families", {}).get("total", 0)),
+            str(block.get("consultations", {}).get("total", 0)),
+            str(block.get("coverage", {}).get("partners", 0)),
+            str(block.get("coverage", {}).get("regions", 0)),
+        )
+    console.print(table)
+    seed = data.get("seed")
+    if seed:
+        console.print(f"seed bulletin: {seed['matched']} of {seed['figures']} figures reproduced")
+        for miss in seed["mismatches"]:
+            console.print(f"  [red]differs[/] {miss['key']}: seed {miss['seed']}, "
+                          f"database {miss['computed']}")
+        for c in seed["contradictions"]:
+            console.print(f"  [yellow]contradiction[/] {c['key']}: {c['says']} -> {c['reading']}"
+                          f" (database: {c['computed']})", highlight=False)
+    for p in data["problems"]:
+        colour = "red" if p["severity"] == "error" else "yellow"
+        console.print(f"  [{colour}]{p['severity']}[/] {p.get('key', '')}: {p['message']}",
+                      highlight=False)
+
+
+if __name__ == "__main__":
+    app()
