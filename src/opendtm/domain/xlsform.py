@@ -27,7 +27,8 @@ _LANGUAGE = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[A-Za-z-]+)\)\s*$")
 
 
 def normalise_type(raw: str) -> tuple[str, str | None]:
-    """``'select_one yes_no'`` -> ``('select_one', 'yes_no')``; ``'begin group'`` -> ``'begin_group'``."""
+    """``'select_one yes_no'`` -> ``('select_one', 'yes_no')``;
+    ``'begin group'`` -> ``('begin_group', None)``."""
     parts = raw.strip().split()
     if not parts:
         return "", None

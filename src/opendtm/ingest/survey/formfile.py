@@ -35,7 +35,7 @@ TRUE = {"yes", "true", "1", "y"}
 def write_xlsform(sheets: Sheets, out: Path | io.BytesIO) -> None:
     """Write the sheets as an .xlsx XLSForm."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for title, rows in (("survey", sheets.survey), ("choices", sheets.choices),
                         ("settings", sheets.settings)):
         columns = sheets.columns()[title]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from python_calamine import CalamineWorkbook
 class Sheet:
     name: str
     header: list[str]
-    rows: list[list[str]]  # row i is line i + 2 of the file (line 1 is the header)
+    rows: list[list[str]]
+    first_row: int = 2  # the number users see for rows[0]: line 2 under a header; record 1
 
 
 def cell_text(value: Any) -> str:
@@ -77,4 +79,64 @@ def read_tables(path: Path) -> list[Sheet]:
         return [read_csv(path)]
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         return read_workbook(path)
-    raise ValueError(f"{path.name}: expected .csv, .xlsx, .xls or .ods, not {suffix or 'none'}")
+    if suffix == ".json":
+        return read_json(path)
+    raise ValueError(f"{path.name}: expected .csv, .xlsx, .xls, .ods or .json, "
+                     f"not {suffix or 'no extension'}")
+
+
+def read_json(path: Path) -> list[Sheet]:
+    """A Kobo API v2 (``results``) or ODK OData (``value``) JSON export as sheets.
+
+    Nested groups become ``group/question`` columns; repeats become sheets of their own,
+    linked to their submission by ``_parent_index``.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path.name}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    records = data.get("results", data.get("value")) if isinstance(data, dict) else data
+    if not isinstance(records, list):
+        raise ValueError(f"{path.name}: expected a Kobo 'results' or an OData 'value' list")
+    main: list[dict[str, str]] = []
+    repeats: dict[str, list[dict[str, str]]] = {}
+    for i, record in enumerate(records, start=1):
+        flat: dict[str, str] = {"_index": str(i)}
+        _flatten(record, "", flat, repeats, i)
+        main.append(flat)
+    sheets = [_sheet(path.stem, main)]
+    sheets += [_sheet(name, rows) for name, rows in repeats.items()]
+    return sheets
+
+
+def _flatten(obj: Any, prefix: str, flat: dict[str, str],
+             repeats: dict[str, list[dict[str, str]]], parent: int) -> None:
+    if not isinstance(obj, dict):
+        return
+    for key, value in obj.items():
+        if key.endswith("@odata.navigationLink"):
+            continue
+        if key == "__id":
+            flat["_uuid"] = str(value)
+            continue
+        if key == "__system" and isinstance(value, dict):
+            flat["_submission_time"] = cell_text(value.get("submissionDate"))
+            continue
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            _flatten(value, f"{name}/", flat, repeats, parent)
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            rows = repeats.setdefault(name.rsplit("/", 1)[-1], [])
+            for item in value:
+                child: dict[str, str] = {"_parent_index": str(parent)}
+                _flatten(item, "", child, repeats, parent)
+                rows.append(child)
+        elif isinstance(value, list):
+            flat[name] = " ".join(cell_text(v) for v in value)
+        else:
+            flat[name] = cell_text(value)
+
+
+def _sheet(name: str, records: list[dict[str, str]]) -> Sheet:
+    header = list(dict.fromkeys(k for r in records for k in r))
+    return Sheet(name, header, [[r.get(h, "") for h in header] for r in records], first_row=1)

@@ -1,0 +1,44 @@
+"""Survey answers as a typed Arrow table (one row per submission), ready for Ibis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyarrow as pa
+
+from opendtm.domain.xlsform import FormSpec
+
+
+def arrow_type(spec: FormSpec, name: str) -> pa.DataType:
+    if not spec.has(name):
+        return pa.string()
+    kind = spec.question(name).type
+    if kind == "integer":
+        return pa.int64()
+    if kind in ("decimal", "range"):
+        return pa.float64()
+    if kind == "date":
+        return pa.date32()
+    if kind in ("select_multiple", "rank"):
+        return pa.list_(pa.string())
+    return pa.string()
+
+
+def frame(spec: FormSpec, records: Iterable[Mapping[str, Any]], names: Iterable[str]) -> pa.Table:
+    """The named answers of every record as typed columns (missing answers are null)."""
+    names = list(dict.fromkeys(names))
+    columns: dict[str, list[Any]] = {n: [] for n in names}
+    appenders = [(n, columns[n].append) for n in names]
+    for record in records:
+        get = record.get
+        for name, append in appenders:
+            append(get(name))
+    arrays = {}
+    for name in names:
+        kind = arrow_type(spec, name)
+        if kind == pa.date32():
+            arrays[name] = pa.array(columns[name], pa.string()).cast(kind)
+        else:
+            arrays[name] = pa.array(columns[name], kind)
+    return pa.table(arrays)
