@@ -120,6 +120,8 @@ def respondent(rng: random.Random, cohort: Cohort) -> dict[str, Any]:
                                          ("education", 5), ("family_abroad", 4),
                                          ("wedding", 3), ("other", 2)], 1, 3),
     }
+    if not a["hh_member"]:
+        del a["hh_member"]
     if cohort.kind == "returnee":
         a |= _returnee(rng, cohort, today)
         work = a["work_countries"][0]

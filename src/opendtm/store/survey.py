@@ -54,8 +54,9 @@ def existing_uuids(session: Session, uuids: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(uuids), 500):
         chunk = uuids[start:start + 500]
-        found.update(session.execute(select(SurveySubmission.uuid, SurveySubmission.form_pk)
-                                     .where(SurveySubmission.uuid.in_(chunk))).tuples().all())
+        rows = session.execute(select(SurveySubmission.uuid, SurveySubmission.form_pk)
+                               .where(SurveySubmission.uuid.in_(chunk))).all()
+        found.update({uuid: form_pk for uuid, form_pk in rows})
     return found
 
 
@@ -71,7 +72,7 @@ def add_submissions(session: Session, form_pk: int, source: str,
             insert(SurveySubmission).returning(SurveySubmission.id, SurveySubmission.uuid),
             [{"form_pk": form_pk, "uuid": r["uuid"], "submitted_at": r["submitted_at"],
               "source": source[:255], "answers": r["answers"]} for r in pending],
-        ).tuples().all()
+        ).all()
         if personal:
             session.execute(insert(SurveyPersonal), [
                 {"submission_id": i, "answers": personal[u]} for i, u in ids if u in personal])
