@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from survey_util import SMALL_FORM, workbook
 from typer.testing import CliRunner
 
 from opendtm.cli.main import app
 from opendtm.domain.questionnaire import definition
 from opendtm.ingest.survey.formfile import check_with_pyxform, read_xlsform
+from survey_util import SMALL_FORM, workbook
 
 MODULES = {"consent", "profile", "reasons", "trajectory", "employment", "remittances", "covid"}
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, inspect, select
-from survey_util import SMALL_FORM, csv_file, workbook
 
 from opendtm.demo.kobo import write_export
 from opendtm.demo.survey import submissions
@@ -19,6 +18,7 @@ from opendtm.store import models as m
 from opendtm.store import schema
 from opendtm.store.database import make_engine, unit_of_work
 from opendtm.store.survey import answers_of
+from survey_util import SMALL_FORM, csv_file, workbook
 
 SURVEY_TABLES = {"survey_form", "survey_question", "survey_choice", "survey_submission",
                  "survey_personal"}
