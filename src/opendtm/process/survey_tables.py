@@ -49,16 +49,24 @@ def questions_needed(catalogue: Catalogue, rules: Mapping[str, CountryRules]) ->
 
 def prepare(table: pa.Table, catalogue: Catalogue, rules: Mapping[str, CountryRules],
             con: ibis.BaseBackend) -> ir.Table:
-    """Classify, band ages, name the dimensions; materialised once in ``con``."""
+    """The answers with each respondent's class (and failed criteria), age group and the
+    dimensions under their own names. Classification runs once; later queries scan Arrow."""
     t = classify_table(ibis.memtable(table), rules, catalogue.country)
     age = t[catalogue.age]
     bands = [((age >= lo) & (age <= hi), catalogue.band_label(lo, hi))
              for lo, hi in catalogue.age_bands]
-    t = t.mutate(
-        _country=t[catalogue.country], _class=t.respondent_class, _sex=t[catalogue.sex],
+    derived = con.to_pyarrow(t.select(
+        _class=t.respondent_class, failed_criteria=t.failed_criteria,
         _age_group=ibis.cases(*bands, else_=None) if bands else ibis.literal(None, "string"),
-    )
-    return con.create_table("survey_respondents", t, overwrite=True)
+    ))
+    out = table
+    for name in derived.column_names:
+        column = derived[name]
+        out = out.append_column(name, column.dictionary_encode() if name != "failed_criteria"
+                                else column)
+    out = out.append_column("_country", table[catalogue.country])
+    out = out.append_column("_sex", table[catalogue.sex])
+    return ibis.memtable(out)
 
 
 def _rows(con: ibis.BaseBackend, expr: ir.Table) -> list[dict[str, Any]]:
@@ -79,45 +87,76 @@ def _group(dims: tuple[str, ...], key: tuple[Any, ...], n: int, min_base: int,
             "values": values}
 
 
-def _counts(con: ibis.BaseBackend, t: ir.Table, value: ir.Value, base_filter: ir.BooleanValue,
-            multiple: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    answered = t.filter(base_filter)
-    if multiple:
-        exploded = answered.select(*FINEST, _value=value.unnest())
-        bases = _rows(con, answered.group_by(FINEST).agg(_n=answered.count()))
-    else:
-        exploded = answered.select(*FINEST, _value=value)
-        bases = []
-    counts = _rows(con, exploded.group_by([*FINEST, "_value"]).agg(_count=exploded.count()))
-    if not multiple:
-        totals: dict[tuple[Any, ...], int] = defaultdict(int)
-        for r in counts:
-            totals[tuple(r[d] for d in FINEST)] += r["_count"]
-        bases = [{**dict(zip(FINEST, k, strict=True)), "_n": n} for k, n in totals.items()]
+def _value_counts(con: ibis.BaseBackend, t: ir.Table, indicators: list[Indicator],
+                  catalogue: Catalogue, spec: FormSpec,
+                  ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """Counts of every option of every categorical indicator, and how many answered, at the
+    finest breakdown in ONE pass (one conditional sum per option); numbers as value counts,
+    one query each (exact medians need the values)."""
+    counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    bases: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    aggs: dict[str, ir.Value] = {}
+    meaning: dict[str, tuple[str, str | None]] = {}  # aggregate column -> (indicator, option)
+
+    def add(ind: Indicator, option: str | None, condition: ir.BooleanValue) -> None:
+        name = f"a{len(aggs)}"
+        if ind.classes:
+            condition = condition & t._class.isin(list(ind.classes))
+        aggs[name] = t.count(where=condition)
+        meaning[name] = (ind.id, option)
+
+    for ind in indicators:
+        col = t[ind.question]
+        if ind.kind == "summary":
+            sub = t.filter(t._class.isin(list(ind.classes))) if ind.classes else t
+            extra = [ind.by_answer] if ind.by_answer else []
+            answered = sub.filter(sub[ind.question].notnull())
+            rows = _rows(con, answered.group_by([*FINEST, *extra, ind.question])
+                         .agg(_count=answered.count()))
+            for r in rows:
+                r["_value"], r["_extra"] = r[ind.question], (
+                    str(r[ind.by_answer]) if ind.by_answer else "")
+            counts[ind.id] = rows
+            continue
+        if ind.kind == "bands":
+            ranges = [(catalogue.band_label(lo, hi), lo, hi) for lo, hi in catalogue.age_bands]
+            for label, lo, hi in ranges:
+                add(ind, label, (col >= lo) & (col <= hi))
+            add(ind, None, col.notnull() & (col >= ranges[0][1]) & (col <= ranges[-1][2]))
+            continue
+        options = [c.name for c in spec.options(spec.question(ind.question))]
+        if col.type().is_array():
+            for option in options:
+                add(ind, option, col.contains(option))
+            add(ind, None, col.notnull() & (col.length() > 0))
+        else:
+            for option in options:
+                add(ind, option, col == option)
+            add(ind, None, col.notnull())
+    if aggs:
+        for row in _rows(con, t.group_by(FINEST).agg(**aggs)):
+            dims = {d: row[d] for d in FINEST}
+            for column, (ind_id, chosen) in meaning.items():
+                if not row[column]:
+                    continue
+                if chosen is None:
+                    bases[ind_id].append({**dims, "_n": row[column]})
+                else:
+                    counts[ind_id].append({**dims, "_value": chosen, "_count": row[column]})
     return counts, bases
 
 
-def _categorical(con: ibis.BaseBackend, t: ir.Table, ind: Indicator, catalogue: Catalogue,
-                 options: list[str], min_base: int) -> list[dict[str, Any]]:
-    col = t[ind.question]
-    multiple = ind.kind == "multiple" or (ind.kind == "top" and col.type().is_array())
-    if ind.kind == "bands":
-        value: ir.Value = ibis.cases(*[((col >= lo) & (col <= hi), catalogue.band_label(lo, hi))
-                                       for lo, hi in catalogue.age_bands], else_=None)
-        base_filter = value.notnull()
-    elif multiple:
-        value, base_filter = col, col.notnull() & (col.length() > 0)
-    else:
-        value, base_filter = col, col.notnull()
-    counts, bases = _counts(con, t, value, base_filter, multiple)
+def _categorical(ind: Indicator, catalogue: Catalogue, options: list[str], min_base: int,
+                 counts: list[dict[str, Any]], bases: list[dict[str, Any]],
+                 ) -> list[dict[str, Any]]:
     groups = []
     for dims in catalogue.breakdowns:
         n_of: dict[tuple[Any, ...], int] = defaultdict(int)
         c_of: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for r in bases:
-            n_of[_key(r, dims)] += r["_n"]
         for r in counts:
             c_of[_key(r, dims)][r["_value"]] += r["_count"]
+        for r in bases:
+            n_of[_key(r, dims)] += r["_n"]
         for key in sorted(n_of, key=lambda k: tuple(str(x) for x in k)):
             found = c_of[key]
             order = options + sorted(set(found) - set(options), key=str)
@@ -129,25 +168,39 @@ def _categorical(con: ibis.BaseBackend, t: ir.Table, ind: Indicator, catalogue: 
     return groups
 
 
-def _summary(con: ibis.BaseBackend, t: ir.Table, ind: Indicator, catalogue: Catalogue,
-             min_base: int) -> list[dict[str, Any]]:
-    col = t[ind.question]
-    answered = t.filter(col.notnull())
-    extra = [ind.by_answer] if ind.by_answer else []
+def _stats(freq: dict[float, int]) -> dict[str, float]:
+    """Mean, median, min and max of numbers given as value -> how many times."""
+    values = sorted(freq)
+    n = sum(freq.values())
+    low_rank, high_rank = (n - 1) // 2, n // 2  # 0-based ranks of the middle value(s)
+    low = high = values[0]
+    seen = 0
+    for v in values:
+        if seen <= low_rank < seen + freq[v]:
+            low = v
+        if seen <= high_rank < seen + freq[v]:
+            high = v
+            break
+        seen += freq[v]
+    return {"mean": sum(v * c for v, c in freq.items()) / n, "median": (low + high) / 2,
+            "min": values[0], "max": values[-1]}
+
+
+def _summary(ind: Indicator, catalogue: Catalogue, min_base: int,
+             counts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     groups = []
     for dims in catalogue.breakdowns:
-        keys = [DIMS[d] for d in dims] + extra
-        metrics = {"_n": answered.count(), "mean": col.mean(), "median": col.median(),
-                   "min": col.min(), "max": col.max()}
-        expr = answered.group_by(keys).agg(**metrics) if keys else answered.agg(**metrics)
-        for r in sorted(_rows(con, expr), key=lambda r: tuple(str(r[k]) for k in keys)):
-            n = int(r["_n"])
+        freq: dict[tuple[Any, ...], dict[float, int]] = defaultdict(lambda: defaultdict(int))
+        for r in counts:
+            freq[(*_key(r, dims), r["_extra"])][r["_value"]] += r["_count"]
+        for key in sorted(freq, key=lambda k: tuple(str(x) for x in k)):
+            n = sum(freq[key].values())
             shown = n >= min_base
-            by = {d: r[DIMS[d]] for d in dims} | {k: r[k] for k in extra}
-            stats = {k: (round(float(r[k]), 1) if shown and r[k] is not None else None)
-                     for k in ("mean", "median", "min", "max")}
-            if n:
-                groups.append({"by": by, "n": n, "suppressed": not shown, **stats})
+            by = dict(zip(dims, key[:-1], strict=True))
+            if ind.by_answer:
+                by[ind.by_answer] = key[-1]
+            stats = {k: round(v, 1) if shown else None for k, v in _stats(freq[key]).items()}
+            groups.append({"by": by, "n": n, "suppressed": not shown, **stats})
     return groups
 
 
@@ -171,21 +224,24 @@ def tabulate(table: pa.Table, spec: FormSpec, catalogue: Catalogue,
         "indicators": {},
     }
     for ind in indicators:
-        if ind.question not in t.columns:
-            raise ValueError(f"indicator {ind.id!r}: the form has no question {ind.question!r}")
-        sub = t.filter(t._class.isin(list(ind.classes))) if ind.classes else t
+        for name in (ind.question, ind.by_answer):
+            if name and name not in t.columns:
+                raise ValueError(f"indicator {ind.id!r}: the form has no question {name!r}")
+    counts, bases = _value_counts(con, t, indicators, catalogue, spec)
+    for ind in indicators:
         block: dict[str, Any] = {
             "kind": ind.kind, "question": ind.question, "classes": list(ind.classes),
             "title": _question_labels(spec, ind.question),
         }
         if ind.kind == "summary":
             block["by_answer"] = ind.by_answer
-            block["groups"] = _summary(con, sub, ind, catalogue, min_base)
+            block["groups"] = _summary(ind, catalogue, min_base, counts[ind.id])
         else:
             options = _options(spec, catalogue, ind)
             block["options"] = options
-            block["groups"] = _categorical(con, sub, ind, catalogue,
-                                           [o["name"] for o in options], min_base)
+            block["groups"] = _categorical(
+                ind, catalogue, [o["name"] for o in options], min_base, counts[ind.id],
+                bases[ind.id])
         out["indicators"][ind.id] = block
     return out
 

@@ -16,7 +16,7 @@ from opendtm.domain.problems import Problem
 from opendtm.domain.xlsform import FormSpec, Question
 
 from .columns import Target, is_meta, resolve, resolver
-from .rows import Sheet, read_tables
+from .rows import Sheet, cell_text, read_tables
 from .values import Converter, converter, flag
 
 UUID_COLUMNS = ("_uuid", "meta/instanceid", "meta-instanceid", "instanceid", "key")
@@ -71,9 +71,14 @@ Plan = list[tuple[int, Target, Converter | None, set[str]]]
 
 
 def _plan(sheet: Sheet, spec: FormSpec, index: dict[str, Target], report: ExportReport) -> Plan:
+    """What to do with each column. The 0/1 columns of a select_multiple that also has a
+    column of its own come last: they are read only when that column is empty."""
     plan: Plan = []
+    fallback: Plan = []
+    targets = [resolve(h, index) if h else None for h in sheet.header]
+    whole = {t.question.name for t in targets if t is not None and t.option is None}
     for i, header in enumerate(sheet.header):
-        target = resolve(header, index) if header else None
+        target = targets[i]
         if target is None:
             if header and not is_meta(header):
                 report.unknown_columns.append(header)
@@ -85,22 +90,26 @@ def _plan(sheet: Sheet, spec: FormSpec, index: dict[str, Target], report: Export
         if target.option is None:
             plan.append((i, target, converter(spec, q), set()))
         else:
-            labels = {c.labels.get(k, "").lower() for c in spec.options(q) if c.name ==
-                      target.option for k in c.labels}
-            plan.append((i, target, None, labels))
-    return plan
+            labels = {label.lower() for c in spec.options(q) if c.name == target.option
+                      for label in c.labels.values()}
+            (fallback if q.name in whole else plan).append((i, target, None, labels))
+    return plan + fallback
 
 
-def _answers(row: list[str], number: int, sheet: Sheet, plan: Plan,
-             report: ExportReport) -> tuple[dict[str, Any], dict[str, Any]]:
+def _answers(row: list[Any], number: int, sheet: Sheet, plan: Plan, report: ExportReport,
+             personal_names: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     answers: dict[str, Any] = {}
     personal: dict[str, Any] = {}
     flags: dict[str, list[str]] = {}
     for i, target, convert, labels in plan:
+        q: Question = target.question
+        if convert is None and (q.name in answers or q.name in personal):
+            continue  # answered in its own column
         text = row[i] if i < len(row) else ""
+        if type(text) is not str:
+            text = cell_text(text)
         if not text:
             continue
-        q: Question = target.question
         try:
             if convert is None:
                 assert target.option is not None
@@ -114,9 +123,7 @@ def _answers(row: list[str], number: int, sheet: Sheet, plan: Plan,
             continue
         (personal if q.personal else answers)[q.name] = value
     for name, chosen in flags.items():
-        bucket = personal if any(t.question.personal for _, t, _, _ in plan
-                                 if t.question.name == name) else answers
-        bucket.setdefault(name, chosen)
+        (personal if name in personal_names else answers).setdefault(name, chosen)
     return answers, personal
 
 
@@ -131,11 +138,13 @@ def _main_rows(sheet: Sheet, spec: FormSpec, index: dict[str, Target],
             file=report.file))
         return {}
     plan = _plan(sheet, spec, index, report)
+    secret = {t.question.name for _, t, _, _ in plan if t.question.personal}
     links: dict[tuple[str, str], Submission] = {}
     seen: dict[str, int] = {}
     for n, row in enumerate(sheet.rows):
         number = n + sheet.first_row
-        uuid = row[uuid_col].removeprefix("uuid:") if uuid_col < len(row) else ""
+        raw_uuid = cell_text(row[uuid_col]) if uuid_col < len(row) else ""
+        uuid = raw_uuid.removeprefix("uuid:")
         if not uuid:
             report.problems.append(Problem("export-no-uuid", "no submission uuid",
                                            file=report.file, row=number,
@@ -147,14 +156,14 @@ def _main_rows(sheet: Sheet, spec: FormSpec, index: dict[str, Target],
                 file=report.file, row=number, column=sheet.header[uuid_col]))
             continue
         seen[uuid] = number
-        answers, personal = _answers(row, number, sheet, plan, report)
+        answers, personal = _answers(row, number, sheet, plan, report, secret)
         sub = Submission(uuid, _time(row, time_col), answers, personal, number)
         report.submissions.append(sub)
         links[("uuid", uuid)] = sub
-        links[("uuid", row[uuid_col])] = sub
+        links[("uuid", raw_uuid)] = sub
         for _, key in LINKS:
-            if key in cols and cols[key] < len(row) and row[cols[key]]:
-                links[(key, row[cols[key]])] = sub
+            if key in cols and cols[key] < len(row) and row[cols[key]] not in ("", None):
+                links[(key, cell_text(row[cols[key]]))] = sub
     return links
 
 
@@ -180,9 +189,10 @@ def _repeat_rows(sheet: Sheet, spec: FormSpec, links: dict[tuple[str, str], Subm
             "PARENT_KEY", file=report.file, key=sheet.name))
         return
     plan = _plan(sheet, spec, resolver(spec, spec.in_repeat(repeat)), report)
+    secret = {t.question.name for _, t, _, _ in plan if t.question.personal}
     for n, row in enumerate(sheet.rows):
         number = n + sheet.first_row
-        parent_value = row[cols[link[0]]] if cols[link[0]] < len(row) else ""
+        parent_value = cell_text(row[cols[link[0]]]) if cols[link[0]] < len(row) else ""
         parent = links.get((link[1], parent_value))
         if parent is None:
             report.problems.append(Problem(
@@ -190,17 +200,20 @@ def _repeat_rows(sheet: Sheet, spec: FormSpec, links: dict[tuple[str, str], Subm
                 file=report.file, row=number, column=sheet.header[cols[link[0]]],
                 key=sheet.name))
             continue
-        answers, personal = _answers(row, number, sheet, plan, report)
+        answers, personal = _answers(row, number, sheet, plan, report, secret)
         parent.answers.setdefault(repeat, []).append(answers)
         if personal:
             parent.personal.setdefault(repeat, []).append(personal)
 
 
-def _time(row: list[str], col: int | None) -> dt.datetime | None:
-    if col is None or col >= len(row) or not row[col]:
+def _time(row: list[Any], col: int | None) -> dt.datetime | None:
+    if col is None or col >= len(row) or row[col] in ("", None):
         return None
+    if isinstance(row[col], dt.datetime):
+        moment: dt.datetime = row[col]
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     try:
-        moment = dt.datetime.fromisoformat(row[col].replace("Z", "+00:00"))
+        moment = dt.datetime.fromisoformat(cell_text(row[col]).replace("Z", "+00:00"))
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

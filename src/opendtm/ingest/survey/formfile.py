@@ -27,7 +27,7 @@ from opendtm.domain.xlsform import (
     normalise_type,
 )
 
-from .rows import Sheet, read_workbook
+from .rows import Sheet, cell_text, read_workbook
 
 TRUE = {"yes", "true", "1", "y"}
 
@@ -104,7 +104,8 @@ def _records(sheet: Sheet) -> list[tuple[int, dict[str, str], dict[str, dict[str
     for i, row in enumerate(sheet.rows, start=2):
         plain: dict[str, str] = {}
         per_lang: dict[str, dict[str, str]] = {}
-        for (base, lang), value in zip(cols, row, strict=False):
+        for (base, lang), raw in zip(cols, row, strict=False):
+            value = cell_text(raw)
             if not value:
                 continue
             if lang is None and base in ("label", "hint", "constraint_message"):
@@ -120,7 +121,8 @@ def _records(sheet: Sheet) -> list[tuple[int, dict[str, str], dict[str, dict[str
 def _settings(sheet: Sheet | None) -> dict[str, str]:
     if sheet is None or not sheet.rows:
         return {}
-    return {k: v for (k, _), v in zip(_columns(sheet.header), sheet.rows[0], strict=False) if v}
+    return {k: cell_text(v) for (k, _), v in zip(_columns(sheet.header), sheet.rows[0],
+                                                 strict=False) if cell_text(v)}
 
 
 def _choices(sheet: Sheet | None) -> tuple[dict[str, list[Choice]], set[str]]:

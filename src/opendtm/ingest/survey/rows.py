@@ -21,11 +21,13 @@ from python_calamine import CalamineWorkbook
 class Sheet:
     name: str
     header: list[str]
-    rows: list[list[str]]
+    rows: list[list[Any]]  # text, or as the spreadsheet typed it: pass through cell_text
     first_row: int = 2  # the number users see for rows[0]: line 2 under a header; record 1
 
 
 def cell_text(value: Any) -> str:
+    if type(value) is float:
+        return str(int(value)) if value.is_integer() else repr(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -51,8 +53,9 @@ def read_workbook(path: Path) -> list[Sheet]:
         if not data:
             continue
         header = [cell_text(v) for v in data[0]]
-        rows = [[cell_text(v) for v in row] for row in data[1:]]
-        sheets.append(Sheet(name, header, [r for r in rows if any(r)]))
+        # Cells stay as calamine gives them (text, float, date): callers convert the cells
+        # they use with cell_text, most of a wide export is never looked at.
+        sheets.append(Sheet(name, header, [r for r in data[1:] if any(r)]))
     return sheets
 
 

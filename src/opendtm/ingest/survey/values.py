@@ -76,7 +76,7 @@ def converter(spec: FormSpec, q: Question) -> Converter:
 
         def one(text: str) -> str:
             try:
-                return names[text.lower()]
+                return names[text.strip().lower()]
             except KeyError:
                 raise ValueError(f"{text!r} is not an option of list {listed!r}") from None
 
