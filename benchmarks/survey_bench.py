@@ -96,7 +96,7 @@ def main() -> None:
         assert result.added == n, result.problems[:3]
         print(f"  -> {n / import_s:,.0f} submissions/s imported; {n / read_s:,.0f} rows/s "
               f"read by {baseline_name} alone (import takes {import_s / read_s:.1f}x the read)")
-        again, again_s = timed(f"re-import {path.name} (changes nothing)",
+        again, _ = timed(f"re-import {path.name} (changes nothing)",
                                service.import_export, engine, path, spec.form_id)
         assert again.added == 0
         engine.dispose()
