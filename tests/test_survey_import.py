@@ -186,3 +186,31 @@ def test_a_changed_form_needs_a_new_version(engine: Engine, tmp_path: Path) -> N
     changed = dict(SMALL_FORM, choices=SMALL_FORM["choices"].replace("Cash assistance", "Cash"))
     with pytest.raises(ValueError, match="already registered with other questions"):
         service.register_form(engine, workbook(tmp_path / "small2.xlsx", **changed))
+
+
+def test_the_command_line_names_row_and_column_of_each_problem(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from opendtm.cli.main import app
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    form = workbook(tmp_path / "small.xlsx", **SMALL_FORM)
+    export = csv_file(tmp_path / "bad.csv", """
+    | country | profile/age | _uuid |
+    |---------|-------------|-------|
+    | KGZ     | 31          | c-1   |
+    | XYZ     | 40          | c-2   |
+    """)
+    runner = CliRunner()
+    for args in (["init"], ["survey", "register", str(form)]):
+        assert runner.invoke(app, ["--db", db, *args]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "survey", "import", str(export), "--form",
+                                 "small"])
+    assert result.exit_code == 1
+    assert "bad.csv, row 3, column country: 'XYZ' is not an option of list 'country'" in \
+        result.output.replace("\n", " ")
+    assert "nothing was written" in result.output
+    assert "Traceback" not in result.output
+    missing = runner.invoke(app, ["--db", db, "survey", "import", str(export), "--form",
+                                  "nope"])
+    assert missing.exit_code == 1 and "no registered form nope" in missing.output
