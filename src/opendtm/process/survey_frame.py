@@ -32,14 +32,18 @@ def frame(spec: FormSpec, records: Iterable[Mapping[str, Any]], names: Iterable[
     grouping on dictionaries is faster.
     """
     rows = records if isinstance(records, list) else list(records)
+    names = list(dict.fromkeys(names))
+    kinds = {n: arrow_type(spec, n) for n in names}
+    # Arrow converts the dicts in C++; dates come as ISO text and are cast after.
+    schema = pa.schema([(n, pa.string() if k == pa.date32() else k) for n, k in kinds.items()])
+    table = pa.Table.from_pylist(rows, schema=schema)
     arrays = {}
-    for name in dict.fromkeys(names):
-        kind = arrow_type(spec, name)
-        values = [r.get(name) for r in rows]
+    for name, kind in kinds.items():
+        column = table[name]
         if kind == pa.date32():
-            arrays[name] = pa.array(values, pa.string()).cast(kind)
+            arrays[name] = column.cast(kind)
         elif kind == pa.string():
-            arrays[name] = pa.array(values, kind).dictionary_encode()
+            arrays[name] = column.dictionary_encode()
         else:
-            arrays[name] = pa.array(values, kind)
+            arrays[name] = column
     return pa.table(arrays)
