@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import Engine
 
 from opendtm.domain.problems import Problem
 from opendtm.services import survey as service
@@ -27,7 +28,7 @@ def _show(problems: list[Problem], limit: int = 20) -> None:
         err.print(f"... and {len(problems) - limit} more", highlight=False)
 
 
-def _ready() -> Any:
+def _ready() -> Engine:
     eng = engine()
     schema.require_current(eng)
     return eng

@@ -1,9 +1,11 @@
 """Bulletin figures from survey answers, per the indicator catalogue, computed with Ibis.
 
-Respondents are classified once (``survey_classes``) and put in DuckDB; each indicator is
-one query at the finest breakdown (country x class x sex x age group), rolled up in Python
-to every breakdown of the catalogue (counts add up); means and medians are queried per
-breakdown. Every percentage comes with its base n; on a base under ``min_base`` it is None.
+Respondents are classified once (``survey_classes``); then, per theme, one DuckDB pass
+counts every option of every categorical indicator at the finest breakdown (country x class
+x sex x age group) and one query per numeric indicator counts its values. Python rolls the
+counts up to every breakdown of the catalogue (counts add up; means and exact medians come
+from the value counts). Every percentage comes with its base n; on a base under
+``min_base`` it is None.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ tabulate a bulletin theme; load the demo submissions.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,7 +127,7 @@ def import_export(engine: Engine, path: Path, form_id: str, version: str | None 
         result.unchanged = len(report.submissions) - len(fresh)
         total = len(fresh)
 
-        def rows() -> Any:
+        def rows() -> Iterator[dict[str, Any]]:
             for i, s in enumerate(fresh, start=1):
                 if step and i % 2000 == 0:
                     step("storing", i, total)
