@@ -179,8 +179,11 @@ def test_demo_figures_through_the_command_line(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["bulletin"] == 5
-    kgz = next(s["n"] for s in figures["sample"] if s["by"] == {"country": "KGZ"})
-    assert kgz == 885
+    sample = {tuple(s["by"].values()): s["n"] for s in figures["sample"]}
+    assert sample[("KGZ", "returnee")] == 885  # the seed series' Kyrgyz returnees
+    assert sample[("KGZ", "not_classified")] == 45  # interviewed, outside the definition
+    assert sample[("KAZ", "stranded_migrant")] == 520
+    assert sample[("RUS", "stranded_migrant")] == 610
     needs = next(g for g in figures["indicators"]["needs_top3"]["groups"] if g["by"] == {})
     assert len(needs["values"]) == 3 and needs["values"][0]["option"] == "employment"
     bad = runner.invoke(app, ["--db", db, "survey", "tabulate", "--theme", "weather"])

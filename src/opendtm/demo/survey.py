@@ -3,8 +3,9 @@
 Returnees in Kyrgyzstan (885, Bishkek and Osh, December 2020) and Tajikistan; stranded
 migrants in Kazakhstan and the Russian Federation. Answers hang together: the return comes
 after the departure, the months abroad fit the time abroad, only the employed have a sector,
-remittances are in the currency of the country of work, and a few respondents fall just
-outside the glossary's definitions so that classification has something to refuse.
+remittances are in the currency of the country of work. Beside each cohort, a few
+respondents interviewed fall just outside the glossary's definition (one criterion each),
+so that classification has something to refuse.
 """
 
 from __future__ import annotations
@@ -27,19 +28,22 @@ class Cohort:
     places: tuple[tuple[str, str, float], ...]  # admin1, city, weight
     month: tuple[int, int]  # year, month of the interviews
     male: float
+    outside: int  # respondents interviewed who fall outside the glossary's definition
+    uncovered: tuple[str, str] | None = None  # a place the assessment did not cover
 
 
 COHORTS = (
     Cohort("KGZ", "returnee", 885, (("KG-GB", "bishkek", 0.6), ("KG-GO", "osh", 0.4)),
-           (2020, 12), 0.71),
+           (2020, 12), 0.71, 45),
     Cohort("TJK", "returnee", 640, (("TJ-DU", "dushanbe", 0.35), ("TJ-SU", "khujand", 0.35),
-                                    ("TJ-KT", "bokhtar", 0.3)), (2021, 1), 0.83),
-    Cohort("KAZ", "migrant", 520, (("KZ-ALA", "almaty", 0.4), ("KZ-AST", "nur_sultan", 0.25),
-                                   ("KZ-SHY", "shymkent", 0.25), ("KZ-MAN", "aktau", 0.05)),
-           (2020, 11), 0.64),
+                                    ("TJ-KT", "bokhtar", 0.3)), (2021, 1), 0.83, 30),
+    Cohort("KAZ", "migrant", 520, (("KZ-ALA", "almaty", 0.45), ("KZ-AST", "nur_sultan", 0.3),
+                                   ("KZ-SHY", "shymkent", 0.25)), (2020, 11), 0.64, 40,
+           ("KZ-MAN", "aktau")),
     Cohort("RUS", "migrant", 610, (("RU-MOW", "moscow", 0.55), ("RU-SPE", "saint_petersburg",
                                                                  0.25),
-                                   ("RU-SVE", "yekaterinburg", 0.2)), (2020, 11), 0.68),
+                                   ("RU-SVE", "yekaterinburg", 0.2)), (2020, 11), 0.68, 35,
+           ("RU-TA", "kazan")),
 )
 ORIGINS = {"KAZ": (("UZB", 40), ("TJK", 25), ("KGZ", 22), ("RUS", 6), ("TKM", 4), ("AFG", 3)),
            "RUS": (("UZB", 45), ("TJK", 30), ("KGZ", 15), ("MDA", 5), ("UKR", 3), ("AZE", 2))}
@@ -93,7 +97,8 @@ def _employment(rng: random.Random, male: bool, stage: str) -> dict[str, Any]:
     return out
 
 
-def respondent(rng: random.Random, cohort: Cohort) -> dict[str, Any]:
+def respondent(rng: random.Random, cohort: Cohort, outside: bool = False) -> dict[str, Any]:
+    """One respondent; ``outside``: one who fails one criterion of the glossary."""
     year, month = cohort.month
     today = dt.date(year, month, rng.randint(1, 28))
     admin1, city = _pick(rng, [(f"{a}|{c}", w) for a, c, w in cohort.places]).split("|")
@@ -123,10 +128,10 @@ def respondent(rng: random.Random, cohort: Cohort) -> dict[str, Any]:
     if not a["hh_member"]:
         del a["hh_member"]
     if cohort.kind == "returnee":
-        a |= _returnee(rng, cohort, today)
+        a |= _returnee(rng, cohort, today, outside)
         work = a["work_countries"][0]
     else:
-        a |= _migrant(rng, cohort, today)
+        a |= _migrant(rng, cohort, today, outside)
         work = cohort.country
     a |= _employment(rng, male, "before") | _employment(rng, male, "during")
     a |= _employment(rng, male, "now")
@@ -160,22 +165,24 @@ def respondent(rng: random.Random, cohort: Cohort) -> dict[str, Any]:
     return a
 
 
-def _returnee(rng: random.Random, cohort: Cohort, today: dt.date) -> dict[str, Any]:
-    native = rng.random() < 0.97
+def _returnee(rng: random.Random, cohort: Cohort, today: dt.date, outside: bool
+              ) -> dict[str, Any]:
+    fails = rng.choice(("native", "early", "short")) if outside else ""
+    native = fails != "native"
     returned = dt.date(2020, 3, 1) + dt.timedelta(days=rng.randint(0, (today - dt.date(
         2020, 3, 1)).days - 1))
-    if rng.random() < 0.04:  # returned before the pandemic: outside the definition
+    if fails == "early":  # returned before the pandemic
         returned = dt.date(2020, rng.randint(1, 2), rng.randint(1, 28))
     months = max(3, int(rng.lognormvariate(2.8, 0.8)))
-    if rng.random() < 0.03:
-        months = rng.randint(1, 2)  # a short stay: outside the definition
+    if fails == "short":
+        months = rng.randint(1, 2)
     left = returned - dt.timedelta(days=int(months * 30.4) + rng.randint(0, 20))
     work = [_pick(rng, WORK[cohort.country])]
     if rng.random() < 0.15:
         work.append(_pick(rng, [w for w in WORK[cohort.country] if w[0] != work[0]]))
     return {
         "nationality": cohort.country if native else _pick(rng, [("UZB", 1), ("RUS", 1)]),
-        "birth_country": cohort.country if native or rng.random() < 0.5 else "UZB",
+        "birth_country": cohort.country if native else "UZB",
         "work_countries": work, "date_left": left.isoformat(),
         "time_abroad": _months_band(months), "months_abroad": months,
         "date_return": returned.isoformat(),
@@ -187,18 +194,22 @@ def _returnee(rng: random.Random, cohort: Cohort, today: dt.date) -> dict[str, A
     }
 
 
-def _migrant(rng: random.Random, cohort: Cohort, today: dt.date) -> dict[str, Any]:
+def _migrant(rng: random.Random, cohort: Cohort, today: dt.date, outside: bool
+             ) -> dict[str, Any]:
+    fails = rng.choice(("place", "recent", "staying", "free")) if outside else ""
     origin = _pick(rng, ORIGINS[cohort.country])
-    months = max(1, int(rng.lognormvariate(2.6, 0.9)))
+    months = 1 if fails == "recent" else max(2, int(rng.lognormvariate(2.6, 0.9)))
     left = today - dt.timedelta(days=int(months * 30.4))
-    intends = "yes" if rng.random() < 0.96 else "no"
+    intends = "no" if fails == "staying" else "yes"
     out: dict[str, Any] = {
         "nationality": origin, "birth_country": origin, "date_left": left.isoformat(),
         "time_abroad": _months_band(months), "months_in_country": months,
         "intends_return": intends,
     }
+    if fails == "place" and cohort.uncovered:
+        out["admin1"], out["city"] = cohort.uncovered
     if intends == "yes":
-        out["can_return"] = "no" if rng.random() < 0.95 else "yes"
+        out["can_return"] = "yes" if fails == "free" else "no"
         if out["can_return"] == "no":
             out["why_cannot_return"] = _some(rng, [("no_money", 45), ("borders", 35),
                                                    ("documents", 15), ("wages_owed", 10),
@@ -210,5 +221,7 @@ def submissions(seed: int = 2020, scale: float = 1.0) -> Iterator[tuple[str, dic
     """(uuid, answers) for every synthetic respondent, always the same for the same seed."""
     rng = random.Random(seed)
     for cohort in COHORTS:
-        for _ in range(max(1, round(cohort.n * scale))):
-            yield str(uuid.UUID(int=rng.getrandbits(128), version=4)), respondent(rng, cohort)
+        inside, outside = max(1, round(cohort.n * scale)), round(cohort.outside * scale)
+        for i in range(inside + outside):
+            yield (str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                   respondent(rng, cohort, outside=i >= inside))
