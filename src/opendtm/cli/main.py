@@ -148,5 +148,9 @@ def _print_tables(data: dict[str, Any]) -> None:
                       highlight=False)
 
 
+from .survey import app as survey_app  # noqa: E402
+
+app.add_typer(survey_app, name="survey")
+
 if __name__ == "__main__":
     app()

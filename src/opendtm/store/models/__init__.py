@@ -6,6 +6,7 @@ from .base import Base
 from .casework import Case, Referral, Screening, ScreeningFinding
 from .people import Consent, Family, Person, PersonIdentity
 from .reference import Admin1, City, Operation, Partner, PartnerRegion, Period, Project
+from .survey import SurveyChoice, SurveyForm, SurveyPersonal, SurveyQuestion, SurveySubmission
 
 __all__ = [
     "Admin1",
@@ -27,5 +28,10 @@ __all__ = [
     "Referral",
     "Screening",
     "ScreeningFinding",
+    "SurveyChoice",
+    "SurveyForm",
+    "SurveyPersonal",
+    "SurveyQuestion",
+    "SurveySubmission",
     "User",
 ]

@@ -1,0 +1,1 @@
+"""Readers of the files users bring: they return data and a report of problems."""

@@ -1,0 +1,1 @@
+"""Survey files: XLSForm forms and their Kobo/ODK exports (CSV, XLSX, JSON)."""

@@ -1,0 +1,293 @@
+"""Bulletin figures from survey answers, per the indicator catalogue, computed with Ibis.
+
+Respondents are classified once (``survey_classes``); then, per theme, one DuckDB pass
+counts every option of every categorical indicator at the finest breakdown (country x class
+x sex x age group) and one query per numeric indicator counts its values. Python rolls the
+counts up to every breakdown of the catalogue (counts add up; means and exact medians come
+from the value counts). Every percentage comes with its base n; on a base under
+``min_base`` it is None.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from opendtm.domain.glossary import CountryRules, class_labels
+from opendtm.domain.indicators import Catalogue, Indicator
+from opendtm.domain.xlsform import FormSpec
+
+from .survey_classes import classify_table
+
+DIMS = {"country": "_country", "class": "_class", "sex": "_sex", "age_group": "_age_group"}
+FINEST = list(DIMS.values())
+COUNTING = {
+    "en": "Respondents are unique submissions of the survey, each counted once. A percentage "
+          "is of the respondents who answered the question (n); for several-answer questions "
+          "the shares add up to more than 100%. Percentages on fewer than {min_base} "
+          "respondents are not shown.",
+    "ru": "Респонденты — уникальные анкеты опроса, каждая учитывается один раз. Процент "
+          "рассчитан от числа ответивших на вопрос (n); в вопросах с несколькими ответами "
+          "сумма долей превышает 100%. Проценты при базе менее {min_base} респондентов "
+          "не приводятся.",
+}
+
+
+def questions_needed(catalogue: Catalogue, rules: Mapping[str, CountryRules]) -> set[str]:
+    names = {catalogue.country, catalogue.sex, catalogue.age}
+    names |= {i.question for i in catalogue.indicators}
+    names |= {i.by_answer for i in catalogue.indicators if i.by_answer}
+    for country_rules in rules.values():
+        for klass in country_rules.classes:
+            for c in klass.criteria:
+                names |= c.questions()
+    return names
+
+
+def prepare(table: pa.Table, catalogue: Catalogue, rules: Mapping[str, CountryRules],
+            con: ibis.BaseBackend) -> ir.Table:
+    """The answers with each respondent's class (and failed criteria), age group and the
+    dimensions under their own names. Classification runs once; later queries scan Arrow."""
+    t = classify_table(ibis.memtable(table), rules, catalogue.country)
+    age = t[catalogue.age]
+    bands = [((age >= lo) & (age <= hi), catalogue.band_label(lo, hi))
+             for lo, hi in catalogue.age_bands]
+    derived = con.to_pyarrow(t.select(
+        _class=t.respondent_class, failed_criteria=t.failed_criteria,
+        _age_group=ibis.cases(*bands, else_=None) if bands else ibis.literal(None, "string"),
+    ))
+    out = table
+    for name in derived.column_names:
+        column = derived[name]
+        out = out.append_column(name, column.dictionary_encode() if name != "failed_criteria"
+                                else column)
+    out = out.append_column("_country", table[catalogue.country])
+    out = out.append_column("_sex", table[catalogue.sex])
+    return ibis.memtable(out)
+
+
+def _rows(con: ibis.BaseBackend, expr: ir.Table) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = con.to_pyarrow(expr).to_pylist()
+    return rows
+
+
+def _key(row: Mapping[str, Any], dims: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(row[DIMS[d]] for d in dims)
+
+
+def _group(dims: tuple[str, ...], key: tuple[Any, ...], n: int, min_base: int,
+           values: list[dict[str, Any]]) -> dict[str, Any]:
+    shown = n >= min_base
+    for v in values:
+        v["percent"] = round(100 * v["count"] / n, 1) if shown and n else None
+    return {"by": dict(zip(dims, key, strict=True)), "n": n, "suppressed": not shown,
+            "values": values}
+
+
+def _value_counts(con: ibis.BaseBackend, t: ir.Table, indicators: list[Indicator],
+                  catalogue: Catalogue, spec: FormSpec,
+                  ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """Counts of every option of every categorical indicator, and how many answered, at the
+    finest breakdown in ONE pass (one conditional sum per option); numbers as value counts,
+    one query each (exact medians need the values)."""
+    counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    bases: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    aggs: dict[str, ir.Value] = {}
+    meaning: dict[str, tuple[str, str | None]] = {}  # aggregate column -> (indicator, option)
+
+    def add(ind: Indicator, option: str | None, condition: ir.BooleanValue) -> None:
+        name = f"a{len(aggs)}"
+        if ind.classes:
+            condition = condition & t._class.isin(list(ind.classes))
+        aggs[name] = t.count(where=condition)
+        meaning[name] = (ind.id, option)
+
+    for ind in indicators:
+        col = t[ind.question]
+        if ind.kind == "summary":
+            sub = t.filter(t._class.isin(list(ind.classes))) if ind.classes else t
+            extra = [ind.by_answer] if ind.by_answer else []
+            answered = sub.filter(sub[ind.question].notnull())
+            rows = _rows(con, answered.group_by([*FINEST, *extra, ind.question])
+                         .agg(_count=answered.count()))
+            for r in rows:
+                r["_value"], r["_extra"] = r[ind.question], (
+                    str(r[ind.by_answer]) if ind.by_answer else "")
+            counts[ind.id] = rows
+            continue
+        if ind.kind == "bands":
+            ranges = [(catalogue.band_label(lo, hi), lo, hi) for lo, hi in catalogue.age_bands]
+            for label, lo, hi in ranges:
+                add(ind, label, (col >= lo) & (col <= hi))
+            add(ind, None, col.notnull() & (col >= ranges[0][1]) & (col <= ranges[-1][2]))
+            continue
+        options = [c.name for c in spec.options(spec.question(ind.question))]
+        if col.type().is_array():
+            for option in options:
+                add(ind, option, col.contains(option))
+            add(ind, None, col.notnull() & (col.length() > 0))
+        else:
+            for option in options:
+                add(ind, option, col == option)
+            add(ind, None, col.notnull())
+    if aggs:
+        for row in _rows(con, t.group_by(FINEST).agg(**aggs)):
+            dims = {d: row[d] for d in FINEST}
+            for column, (ind_id, chosen) in meaning.items():
+                if not row[column]:
+                    continue
+                if chosen is None:
+                    bases[ind_id].append({**dims, "_n": row[column]})
+                else:
+                    counts[ind_id].append({**dims, "_value": chosen, "_count": row[column]})
+    return counts, bases
+
+
+def _categorical(ind: Indicator, catalogue: Catalogue, options: list[str], min_base: int,
+                 counts: list[dict[str, Any]], bases: list[dict[str, Any]],
+                 ) -> list[dict[str, Any]]:
+    groups = []
+    for dims in catalogue.breakdowns:
+        n_of: dict[tuple[Any, ...], int] = defaultdict(int)
+        c_of: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for r in counts:
+            c_of[_key(r, dims)][r["_value"]] += r["_count"]
+        for r in bases:
+            n_of[_key(r, dims)] += r["_n"]
+        for key in sorted(n_of, key=lambda k: tuple(str(x) for x in k)):
+            found = c_of[key]
+            order = options + sorted(set(found) - set(options), key=str)
+            pairs = [(o, found.get(o, 0)) for o in order]
+            if ind.kind == "top":
+                pairs = sorted((p for p in pairs if p[1]), key=lambda p: -p[1])[: ind.n]
+            values: list[dict[str, Any]] = [{"option": o, "count": c} for o, c in pairs]
+            groups.append(_group(dims, key, n_of[key], min_base, values))
+    return groups
+
+
+def _stats(freq: dict[float, int]) -> dict[str, float]:
+    """Mean, median, min and max of numbers given as value -> how many times."""
+    values = sorted(freq)
+    n = sum(freq.values())
+    low_rank, high_rank = (n - 1) // 2, n // 2  # 0-based ranks of the middle value(s)
+    low = high = values[0]
+    seen = 0
+    for v in values:
+        if seen <= low_rank < seen + freq[v]:
+            low = v
+        if seen <= high_rank < seen + freq[v]:
+            high = v
+            break
+        seen += freq[v]
+    return {"mean": sum(v * c for v, c in freq.items()) / n, "median": (low + high) / 2,
+            "min": values[0], "max": values[-1]}
+
+
+def _summary(ind: Indicator, catalogue: Catalogue, min_base: int,
+             counts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups = []
+    for dims in catalogue.breakdowns:
+        freq: dict[tuple[Any, ...], dict[float, int]] = defaultdict(lambda: defaultdict(int))
+        for r in counts:
+            freq[(*_key(r, dims), r["_extra"])][r["_value"]] += r["_count"]
+        for key in sorted(freq, key=lambda k: tuple(str(x) for x in k)):
+            n = sum(freq[key].values())
+            shown = n >= min_base
+            by = dict(zip(dims, key[:-1], strict=True))
+            if ind.by_answer:
+                by[ind.by_answer] = key[-1]
+            stats = {k: round(v, 1) if shown else None for k, v in _stats(freq[key]).items()}
+            groups.append({"by": by, "n": n, "suppressed": not shown, **stats})
+    return groups
+
+
+def tabulate(table: pa.Table, spec: FormSpec, catalogue: Catalogue,
+             rules: Mapping[str, CountryRules], theme: str, min_base: int | None = None,
+             con: ibis.BaseBackend | None = None, prepared: ir.Table | None = None,
+             ) -> dict[str, Any]:
+    """The figures of one bulletin theme, as a JSON-ready dict."""
+    indicators = catalogue.of_theme(theme)
+    min_base = catalogue.min_base if min_base is None else min_base
+    con = con or ibis.duckdb.connect()
+    t = prepared if prepared is not None else prepare(table, catalogue, rules, con)
+    out: dict[str, Any] = {
+        "theme": theme, "title": {k: catalogue.themes[theme][k] for k in ("en", "ru")},
+        "bulletin": catalogue.themes[theme].get("bulletin"), "form_id": spec.form_id,
+        "min_base": min_base,
+        "counting": {k: v.format(min_base=min_base) for k, v in COUNTING.items()},
+        "sample": _sample(con, t, catalogue),
+        "not_classified": _not_classified(con, t),
+        "labels": _labels(spec, catalogue, rules),
+        "indicators": {},
+    }
+    for ind in indicators:
+        for name in (ind.question, ind.by_answer):
+            if name and name not in t.columns:
+                raise ValueError(f"indicator {ind.id!r}: the form has no question {name!r}")
+    counts, bases = _value_counts(con, t, indicators, catalogue, spec)
+    for ind in indicators:
+        block: dict[str, Any] = {
+            "kind": ind.kind, "question": ind.question, "classes": list(ind.classes),
+            "title": _question_labels(spec, ind.question),
+        }
+        if ind.kind == "summary":
+            block["by_answer"] = ind.by_answer
+            block["groups"] = _summary(ind, catalogue, min_base, counts[ind.id])
+        else:
+            options = _options(spec, catalogue, ind)
+            block["options"] = options
+            block["groups"] = _categorical(
+                ind, catalogue, [o["name"] for o in options], min_base, counts[ind.id],
+                bases[ind.id])
+        out["indicators"][ind.id] = block
+    return out
+
+
+def _options(spec: FormSpec, catalogue: Catalogue, ind: Indicator) -> list[dict[str, Any]]:
+    if ind.kind == "bands":
+        return [{"name": catalogue.band_label(lo, hi), "label": {}} for lo, hi in
+                catalogue.age_bands]
+    if not spec.has(ind.question):
+        return []
+    return [{"name": c.name, "label": dict(c.labels)}
+            for c in spec.options(spec.question(ind.question))]
+
+
+def _question_labels(spec: FormSpec, name: str) -> dict[str, str]:
+    return dict(spec.question(name).labels) if spec.has(name) else {"en": name}
+
+
+def _sample(con: ibis.BaseBackend, t: ir.Table, catalogue: Catalogue) -> list[dict[str, Any]]:
+    rows = _rows(con, t.group_by(FINEST).agg(_n=t.count()))
+    out = []
+    for dims in catalogue.breakdowns:
+        n_of: dict[tuple[Any, ...], int] = defaultdict(int)
+        for r in rows:
+            n_of[_key(r, dims)] += r["_n"]
+        for key in sorted(n_of, key=lambda k: tuple(str(x) for x in k)):
+            out.append({"by": dict(zip(dims, key, strict=True)), "n": n_of[key]})
+    return out
+
+
+def _not_classified(con: ibis.BaseBackend, t: ir.Table) -> list[dict[str, Any]]:
+    failed = t.filter(t.failed_criteria != "")
+    crit = failed.select("_country", criterion=failed.failed_criteria.split(";").unnest())
+    rows = _rows(con, crit.group_by(["_country", "criterion"]).agg(n=crit.count()))
+    return sorted(({"country": r["_country"], "criterion": r["criterion"], "n": r["n"]}
+                   for r in rows), key=lambda r: (str(r["country"]), -r["n"]))
+
+
+def _labels(spec: FormSpec, catalogue: Catalogue,
+            rules: Mapping[str, CountryRules]) -> dict[str, Any]:
+    def of(name: str) -> dict[str, dict[str, str]]:
+        if not spec.has(name):
+            return {}
+        return {c.name: dict(c.labels) for c in spec.options(spec.question(name))}
+
+    return {"class": class_labels(rules), "country": of(catalogue.country),
+            "sex": of(catalogue.sex)}
