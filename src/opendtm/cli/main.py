@@ -148,5 +148,11 @@ def _print_tables(data: dict[str, Any]) -> None:
                       highlight=False)
 
 
+from . import audit, users, web  # noqa: E402
+
+web.register(app)
+app.add_typer(users.app, name="users")
+app.add_typer(audit.app, name="audit")
+
 if __name__ == "__main__":
     app()

@@ -6,9 +6,11 @@ from .base import Base
 from .casework import Case, Referral, Screening, ScreeningFinding
 from .people import Consent, Family, Person, PersonIdentity
 from .reference import Admin1, City, Operation, Partner, PartnerRegion, Period, Project
+from .web import ApiToken, LoginAttempt, PersonNameToken, WebSession
 
 __all__ = [
     "Admin1",
+    "ApiToken",
     "Assistance",
     "AuditEntry",
     "Base",
@@ -17,15 +19,18 @@ __all__ = [
     "Consent",
     "ConsultationContact",
     "Family",
+    "LoginAttempt",
     "Operation",
     "Partner",
     "PartnerRegion",
     "Period",
     "Person",
     "PersonIdentity",
+    "PersonNameToken",
     "Project",
     "Referral",
     "Screening",
     "ScreeningFinding",
     "User",
+    "WebSession",
 ]
