@@ -9,12 +9,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from opendtm import __version__
 from opendtm.services.access import Forbidden, NotFound
 from opendtm.services.persons import Invalid
 
-from .context import CsrfFailed, Settings, SignInNeeded, Unauthorized
+from .context import CsrfFailed, Settings, SignInNeeded, Unauthorized, audit_refusal
 from .render import page
 from .routes import api, auth, dashboard, persons
 from .security import SecurityMiddleware
@@ -49,10 +50,12 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
+        await run_in_threadpool(audit_refusal, request, exc)
         return _error(request, 404, "Not found", "Nothing here, or nothing you may see.")
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
+        await run_in_threadpool(audit_refusal, request, exc)
         return _error(request, 403, "Forbidden", str(exc))
 
     @app.exception_handler(Invalid)

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from opendtm.services import users
-from opendtm.services.access import NotFound, Scope
+from opendtm.services.access import Forbidden, NotFound, Scope
 from opendtm.store.database import session_factory
 
 SESSION_COOKIE = "opendtm_session"
@@ -49,16 +49,20 @@ def remote_addr(request: Request) -> str | None:
 
 
 def run(request: Request, scope: Scope, work: Callable[..., R], *args: Any, **kw: Any) -> R:
-    """Run a service in one transaction. A refusal (NotFound) rolls the work back and is
-    then audited in a transaction of its own."""
-    with session_factory(engine(request))() as session:
-        try:
-            with session.begin():
-                return work(session, scope, *args, **kw)
-        except NotFound as exc:
-            with session.begin():
-                scope.audit_refusal(session, exc)
-            raise
+    """Run a service in one transaction. A refusal (NotFound, Forbidden) rolls the work back;
+    the application's error handler then audits it in a transaction of its own."""
+    with session_factory(engine(request))() as session, session.begin():
+        return work(session, scope, *args, **kw)
+
+
+def audit_refusal(request: Request, error: NotFound | Forbidden) -> None:
+    scope: Scope | None = getattr(request.state, "user", None)
+    if scope is None:
+        return
+    if isinstance(error, Forbidden):
+        error = NotFound("action", f"{request.method} {request.url.path}", "forbidden")
+    with session_factory(engine(request))() as session, session.begin():
+        scope.audit_refusal(session, error)
 
 
 def _scope_of(request: Request, find: Callable[[Session, str], Any], secret: str) -> Scope | None:
@@ -86,6 +90,7 @@ def api_scope(request: Request) -> Scope:
         scope = _scope_of(request, users.user_for_token, token.strip())
     if scope is None:
         raise Unauthorized
+    request.state.user = scope
     return scope
 
 

@@ -60,7 +60,9 @@ class PersonNameToken(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )
-    token: Mapped[str] = mapped_column(String(120), primary_key=True)
+    # Byte order on PostgreSQL too, so that a prefix is a range whatever the database locale.
+    token: Mapped[str] = mapped_column(
+        String(120).with_variant(String(120, collation="C"), "postgresql"), primary_key=True)
     __table_args__ = (Index("ix_person_name_token_token", "token", "person_id"),)
 
 

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from opendtm.domain.taxonomy import MigrantStatus, Sex
 from opendtm.services import assistance, dashboard, persons
-from opendtm.services.access import NotFound, Scope
+from opendtm.services.access import Scope
 from opendtm.services.inputs import AssistanceIn, PersonIn
 
 from ..context import api_scope, engine, run
@@ -85,9 +85,4 @@ def get_dashboard(request: Request, scope: Caller,
 
 
 def dashboard_for(request: Request, scope: Scope, country: str | None) -> dict[str, Any]:
-    try:
-        return dashboard.dashboard(engine(request), scope, country)
-    except NotFound as exc:
-        refused = exc
-        run(request, scope, lambda s, sc: sc.audit_refusal(s, refused))
-        raise
+    return dashboard.dashboard(engine(request), scope, country)

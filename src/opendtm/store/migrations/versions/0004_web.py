@@ -59,7 +59,8 @@ def upgrade() -> None:
     op.create_table(
         "person_name_token",
         sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("token", sa.String(length=120), nullable=False),
+        sa.Column("token", sa.String(length=120).with_variant(
+            sa.String(length=120, collation="C"), "postgresql"), nullable=False),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], ondelete="CASCADE",
                                 name=op.f("fk_person_name_token_person_id_person")),
         sa.PrimaryKeyConstraint("person_id", "token", name=op.f("pk_person_name_token")),
