@@ -36,7 +36,7 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)
 
 
-def build(engine: Engine, url: str) -> World:
+def build(engine: Engine, url: str, roles: tuple[str, ...] | None = None) -> World:
     schema.upgrade(engine)
     world = World(url)
     with unit_of_work(engine) as s:
@@ -76,6 +76,8 @@ def build(engine: Engine, url: str) -> World:
         world.partner_ids = {n: p.id for n, p in partners.items()}
         search.index_missing(s)
         for name, (role, partner, country) in ROLES.items():
+            if roles is not None and name not in roles:
+                continue
             users.add_user(s, name, role, PASSWORD, partner, country)
             world.tokens[name] = users.new_token(s, name)
     return world
