@@ -22,6 +22,14 @@ def world_url(db_url: str) -> str:
     return db_url
 
 
+@pytest.fixture(scope="module")
+def shared_url(module_db_url: str) -> str:
+    engine = make_engine(module_db_url)
+    build(engine, module_db_url, roles=())
+    engine.dispose()
+    return module_db_url
+
+
 def test_add_user_with_password_on_stdin_and_make_a_token(world_url: str) -> None:
     result = runner.invoke(app, ["--db", world_url, "users", "add", "nurlan", "--role",
                                  "partner_caseworker", "--partner", "Beta"],
@@ -49,15 +57,15 @@ def test_add_user_with_password_on_stdin_and_make_a_token(world_url: str) -> Non
     (["--role", "pirate"], "a long enough secret", "pirate"),
 ])
 def test_bad_users_are_refused_in_one_line(
-        world_url: str, args: list[str], password: str, message: str) -> None:
-    result = runner.invoke(app, ["--db", world_url, "users", "add", "x", *args],
+        shared_url: str, args: list[str], password: str, message: str) -> None:
+    result = runner.invoke(app, ["--db", shared_url, "users", "add", "x", *args],
                            input=password + "\n")
     assert result.exit_code != 0 and message in result.output, result.output
     assert "Traceback" not in result.output
 
 
-def test_password_is_never_an_argument(world_url: str) -> None:
-    result = runner.invoke(app, ["--db", world_url, "users", "add", "x", "--role", "viewer",
+def test_password_is_never_an_argument(shared_url: str) -> None:
+    result = runner.invoke(app, ["--db", shared_url, "users", "add", "x", "--role", "viewer",
                                  "--password", "a long enough secret"])
     assert result.exit_code != 0
 

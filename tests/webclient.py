@@ -28,15 +28,12 @@ def api(world: World, user: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {world.tokens[user]}"}
 
 
-_signed_in: dict[tuple[int, str], dict[str, str]] = {}
-
-
 def sign_in(client: TestClient, user: str, password: str = PASSWORD) -> int:
     """Sign in through the form (once per client and user; later calls reuse the cookies)."""
-    key = (id(client), user)
+    cache: dict[str, dict[str, str]] = client.__dict__.setdefault("signed_in", {})
     client.cookies.clear()
-    if password == PASSWORD and key in _signed_in:
-        for name, value in _signed_in[key].items():
+    if password == PASSWORD and user in cache:
+        for name, value in cache[user].items():
             client.cookies.set(name, value)
         return 303
     client.get("/sign-in")
@@ -44,7 +41,7 @@ def sign_in(client: TestClient, user: str, password: str = PASSWORD) -> int:
                                              "csrf_token": client.cookies["opendtm_csrf"]},
                            follow_redirects=False)
     if response.status_code == 303:
-        _signed_in[key] = dict(client.cookies.items())
+        cache[user] = dict(client.cookies.items())
     return response.status_code
 
 

@@ -40,14 +40,17 @@ def sign_in_page(request: Request, next: str | None = None) -> Response:
 def sign_in(request: Request, form: Form) -> Response:
     name, password = form.get("username", "").strip(), form.get("password", "")
     target = local(form.get("next"))
-    try:
-        with unit_of_work(engine(request)) as session:
+    with unit_of_work(engine(request)) as session:  # a refusal is kept too: it counts
+        try:
             user = users.sign_in(session, name, password, remote_addr(request))
-            token = users.open_session(session, user)
-    except users.SignInRefused as exc:
-        return page(request, "sign_in.html", {"next": target, "error": str(exc),
+        except users.SignInRefused as exc:
+            refused = exc
+        else:
+            refused, token = None, users.open_session(session, user)
+    if refused is not None:
+        return page(request, "sign_in.html", {"next": target, "error": str(refused),
                                               "username": name},
-                    status=429 if exc.locked else 401)
+                    status=429 if refused.locked else 401)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
                         secure=request.app.state.settings.secure_cookies,
