@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from webworld import PASSWORD, build
 
 from opendtm.store.database import make_engine
 from opendtm.web.app import create_app
+from webworld import PASSWORD, build
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
-from webworld import build
 
 from opendtm.cli.main import app
 from opendtm.services.users import user_for_token
 from opendtm.store.database import make_engine, unit_of_work
+from webworld import build
 
 runner = CliRunner()
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
 from webclient import api, audit_count, sign_in, world_app
 from webworld import ROLES, World
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+
 from webclient import api, audit_count, world_app
 from webworld import World
 

@@ -9,6 +9,7 @@ from importlib.resources import files
 
 import pytest
 from fastapi.testclient import TestClient
+
 from webclient import audit_count, sign_in, world_app
 from webworld import World
 
@@ -33,7 +34,7 @@ def test_session_cookie_is_secure_httponly_samesite(app: tuple[World, TestClient
 
 
 def test_forms_need_the_csrf_token(app: tuple[World, TestClient]) -> None:
-    world, client = app
+    _world, client = app
     assert sign_in(client, "alpha_worker") == 303
     r = client.post("/persons/new", data={"given_name": "X"})
     assert r.status_code == 403

@@ -7,11 +7,11 @@ from contextlib import contextmanager
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from webworld import PASSWORD, World, build
 
 from opendtm.store.database import make_engine, unit_of_work
 from opendtm.store.models import AuditEntry
 from opendtm.web.app import create_app
+from webworld import PASSWORD, World, build
 
 
 @contextmanager

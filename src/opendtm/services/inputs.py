@@ -18,6 +18,7 @@ from opendtm.domain.taxonomy import (
     TransportMode,
 )
 
+MAX_ID = 2**31 - 1
 Text = Annotated[str, Field(min_length=1, max_length=120)]
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w./-]+$")]
 
@@ -35,7 +36,8 @@ class PersonIn(BaseModel):
     """A person as registered or edited. Names are personal data: kept apart."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    partner_id: int | None = Field(None, description="Defaults to the caseworker's partner.")
+    partner_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = Field(
+        None, description="Defaults to the caseworker's partner.")
     beneficiary_id: Code | None = Field(None, description="The partner's code; made up if empty.")
     family_code: Code | None = None
     given_name: Text | None = None
@@ -74,7 +76,7 @@ class AssistanceIn(BaseModel):
     """One delivery of help to a person, or to the person's whole family."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    person_id: int = Field(description="The person helped (or a member of the family helped).")
+    person_id: int = Field(ge=1, le=MAX_ID, description="The person helped, or one of the family.")
     for_family: bool = Field(False, description="Count the help once for the whole family.")
     type: AssistanceType
     delivered_on: dt.date

@@ -92,9 +92,28 @@ RU: dict[str, str] = {
     "Route": "Маршрут",
     "Choose": "Выберите",
     "Signed in as": "Пользователь",
+    "Show": "Показать",
+    "food": "продукты питания", "nfi": "непродовольственные товары",
+    "hygiene": "средства гигиены и защиты", "clothing": "одежда и обувь",
+    "baby_food": "детское питание", "shelter": "временное жильё",
+    "medical": "медицинская помощь", "medicine": "лекарства", "treatment": "лечение",
+    "pcr_test": "ПЦР-тест", "medical_exam": "медосмотр перед отъездом",
+    "return": "добровольное возвращение", "transport": "транспорт",
+    "documents": "документы", "consultation": "консультация",
+    "monitoring": "мониторинг по прибытии",
+    "registration": "регистрация", "residence_permit": "вид на жительство",
+    "citizenship": "гражданство", "voluntary_return": "добровольное возвращение",
+    "employment": "трудоустройство", "health": "здоровье",
+    "in_person": "лично", "phone": "по телефону", "online": "онлайн",
 }
 
 EN: dict[str, str] = {
+    "nfi": "non-food items", "hygiene": "hygiene and protective supplies",
+    "clothing": "clothing and shoes", "baby_food": "baby food", "shelter": "temporary shelter",
+    "medical": "medical", "pcr_test": "PCR test", "medical_exam": "pre-departure medical exam",
+    "return": "assisted voluntary return", "transport": "transportation",
+    "monitoring": "monitoring on arrival", "residence_permit": "residence permit",
+    "voluntary_return": "voluntary return", "in_person": "in person", "phone": "by phone",
     "counting_rules": "A person counts once per assistance type in the period; minors are "
                       "under 18 on the date of assistance; families are counted apart from "
                       "individuals; consultations are contacts.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from opendtm.domain.taxonomy import MigrantStatus, Sex
@@ -24,7 +24,7 @@ def caller(request: Request,
 
 
 Caller = Annotated[Scope, Depends(caller)]
-PersonId = Annotated[int, Query(ge=1, le=2**31 - 1)]
+PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
@@ -47,7 +47,7 @@ def list_persons(
 
 @router.get("/persons/{person_id}", response_model=PersonDetail,
             responses={404: {"description": "No such person in your scope"}})
-def get_person(request: Request, scope: Caller, person_id: int) -> dict[str, Any]:
+def get_person(request: Request, scope: Caller, person_id: PersonId) -> dict[str, Any]:
     return run(request, scope, persons.get_person, person_id)
 
 
@@ -62,7 +62,7 @@ def register_person(request: Request, scope: Caller, body: PersonIn) -> dict[str
             responses={403: {"description": "Your role may not change records"},
                        404: {"description": "No such person in your scope"},
                        422: {"description": "A field is invalid"}})
-def update_person(request: Request, scope: Caller, person_id: int,
+def update_person(request: Request, scope: Caller, person_id: PersonId,
                   body: PersonIn) -> dict[str, Any]:
     return run(request, scope, persons.update_person, person_id, body)
 

@@ -40,13 +40,14 @@ def sign_in_page(request: Request, next: str | None = None) -> Response:
 def sign_in(request: Request, form: Form) -> Response:
     name, password = form.get("username", "").strip(), form.get("password", "")
     target = local(form.get("next"))
+    refused: users.SignInRefused | None = None
     with unit_of_work(engine(request)) as session:  # a refusal is kept too: it counts
         try:
             user = users.sign_in(session, name, password, remote_addr(request))
         except users.SignInRefused as exc:
             refused = exc
         else:
-            refused, token = None, users.open_session(session, user)
+            token = users.open_session(session, user)
     if refused is not None:
         return page(request, "sign_in.html", {"next": target, "error": str(refused),
                                               "username": name},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
@@ -26,6 +26,7 @@ from ..render import page
 router = APIRouter(include_in_schema=False)
 User = Annotated[Scope, Depends(page_scope)]
 Form = Annotated[dict[str, Any], Depends(check_csrf)]
+PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 CHOICES = {
     "sex": [s.value for s in Sex], "migrant_status": [s.value for s in MigrantStatus],
     "type": [t.value for t in AssistanceType], "transport_mode": [m.value for m in TransportMode],
@@ -103,19 +104,19 @@ def register_person(request: Request, scope: User, form: Form) -> Response:
 
 
 @router.get("/persons/{person_id}")
-def person(request: Request, scope: User, person_id: int) -> Response:
+def person(request: Request, scope: User, person_id: PersonId) -> Response:
     return page(request, "person.html", run(request, scope, persons.get_person, person_id))
 
 
 @router.get("/persons/{person_id}/edit")
-def edit_person(request: Request, scope: User, person_id: int) -> Response:
+def edit_person(request: Request, scope: User, person_id: PersonId) -> Response:
     values = run(request, scope, persons.form_values, person_id)
     return _form_page(request, scope, "person_form.html", values, {},
                       action=f"/persons/{person_id}/edit")
 
 
 @router.post("/persons/{person_id}/edit")
-def update_person(request: Request, scope: User, person_id: int, form: Form) -> Response:
+def update_person(request: Request, scope: User, person_id: PersonId, form: Form) -> Response:
     scope.require_write()
     run(request, scope, persons.load, person_id, "update")  # 404 before telling anything
     result = _submit(request, scope, PersonIn, form, persons.update_person, person_id)
@@ -126,7 +127,7 @@ def update_person(request: Request, scope: User, person_id: int, form: Form) -> 
 
 
 @router.get("/persons/{person_id}/assistance")
-def new_assistance(request: Request, scope: User, person_id: int) -> Response:
+def new_assistance(request: Request, scope: User, person_id: PersonId) -> Response:
     scope.require_write()
     subject = run(request, scope, persons.get_person, person_id)
     return _form_page(request, scope, "assistance_form.html", {"person_id": person_id}, {},
@@ -134,7 +135,7 @@ def new_assistance(request: Request, scope: User, person_id: int) -> Response:
 
 
 @router.post("/persons/{person_id}/assistance")
-def record_assistance(request: Request, scope: User, person_id: int, form: Form) -> Response:
+def record_assistance(request: Request, scope: User, person_id: PersonId, form: Form) -> Response:
     scope.require_write()
     form = {**form, "person_id": str(person_id)}
     result = _submit(request, scope, AssistanceIn, form, assistance.record_assistance)
