@@ -95,3 +95,19 @@ def test_audit_verify_detects_tampering(world_url: str, sql: str, says: str) -> 
     result = runner.invoke(app, ["--db", world_url, "audit", "verify"])
     assert result.exit_code == 1
     assert says in result.output, result.output
+
+
+def test_web_tables_come_and_go_with_the_schema(db_url: str) -> None:
+    from sqlalchemy import inspect
+
+    from opendtm.store import schema
+
+    engine = make_engine(db_url)
+    schema.upgrade(engine)
+    web = {"api_token", "web_session", "login_attempt", "person_name_token"}
+    assert web <= set(inspect(engine).get_table_names())
+    schema.downgrade(engine, "0001")
+    assert not web & set(inspect(engine).get_table_names())
+    schema.upgrade(engine)
+    assert web <= set(inspect(engine).get_table_names())
+    engine.dispose()
