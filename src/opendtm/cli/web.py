@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
 from opendtm.services.search import index_missing
 from opendtm.store import schema
-from opendtm.store.database import safe_url, unit_of_work
+from opendtm.store.database import ENV_VAR, safe_url, unit_of_work
 
 from .context import console, engine, handled, progress_bar
 
@@ -19,6 +20,7 @@ def serve(
     secure_cookies: Annotated[bool, typer.Option(
         help="Send cookies over HTTPS only (keep on unless testing over plain HTTP on a "
              "machine other than localhost).")] = True,
+    workers: Annotated[int, typer.Option(help="Server processes (one per core).", min=1)] = 1,
 ) -> None:
     """Start the web application (pages and the JSON API under /api/v1)."""
     import uvicorn
@@ -35,7 +37,13 @@ def serve(
                 task, completed=done, total=total))
         app = create_app(eng, Settings(secure_cookies=secure_cookies))
         console.print(f"opendtm on http://{host}:{port}/ over {safe_url(str(eng.url))}")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+        return
+    os.environ[ENV_VAR] = str(eng.url.render_as_string(hide_password=False))
+    os.environ["OPENDTM_SECURE_COOKIES"] = "1" if secure_cookies else "0"
+    uvicorn.run("opendtm.web.app:from_environment", factory=True, workers=workers, host=host,
+                port=port, log_level="warning", proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from typing import Any
 
@@ -81,3 +82,12 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityMiddleware, max_body=settings.max_body,
                        hsts=settings.secure_cookies)
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app of each worker process when ``opendtm serve --workers N`` runs several: the
+    database URL and the cookie setting come from the environment ``serve`` sets."""
+    from opendtm.store.database import make_engine
+
+    secure = os.environ.get("OPENDTM_SECURE_COOKIES", "1") == "1"
+    return create_app(make_engine(), Settings(secure_cookies=secure))
