@@ -67,11 +67,13 @@ def fill(url: str, n: int) -> None:
          "FROM generate_series(1, :n) i"),
         ("identities", "INSERT INTO person_identity (person_id, given_name, family_name, "
          "document_type, document_number, created_at, updated_at) "
-         "SELECT i, (CAST(:g AS text[]))[1 + i % 40], (CAST(:f AS text[]))[1 + (i / 40) % 40], 'passport', 'AC' || i, "
+         "SELECT i, (CAST(:g AS text[]))[1 + i % 40], "
+         "(CAST(:f AS text[]))[1 + (i / 40) % 40], 'passport', 'AC' || i, "
          "now(), now() FROM generate_series(1, :n) i"),
         ("search tokens", "INSERT INTO person_name_token (person_id, token) "
          "SELECT i, (CAST(:gk AS text[]))[1 + i % 40] FROM generate_series(1, :n) i UNION ALL "
-         "SELECT i, (CAST(:fk AS text[]))[1 + (i / 40) % 40] FROM generate_series(1, :n) i UNION ALL "
+         "SELECT i, (CAST(:fk AS text[]))[1 + (i / 40) % 40] FROM generate_series(1, :n) i "
+         "UNION ALL "
          "SELECT i, 'ac' || i FROM generate_series(1, :n) i"),
         ("cases", "INSERT INTO case_file (id, partner_id, person_id, kind, status, "
          "opened_on, created_at, updated_at) SELECT id, partner_id, id, 'general', 'open', "

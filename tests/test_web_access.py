@@ -110,3 +110,19 @@ def test_read_only_roles_cannot_register(app: tuple[World, TestClient], user: st
     before = _refusals(client, user)
     r = client.post("/api/v1/persons", headers=api(world, user), json=PERSON)
     assert r.status_code == 403 and _refusals(client, user) == before + 1
+
+
+@pytest.mark.parametrize("user", sorted(ROLES))
+def test_only_administrators_browse_the_audit_log(
+        app: tuple[World, TestClient], user: str) -> None:
+    world, client = app
+    before = _refusals(client, user)
+    r = client.get("/api/v1/audit", params={"entity": "user"}, headers=api(world, user))
+    assert sign_in(client, user) == 303
+    page = client.get("/audit")
+    if user == "admin":
+        assert r.status_code == 200 and r.json()["items"]
+        assert page.status_code == 200 and "Audit log" in page.text
+        return
+    assert (r.status_code, page.status_code) == (403, 403)
+    assert _refusals(client, user) == before + 2

@@ -18,7 +18,7 @@ from opendtm.services.persons import Invalid
 
 from .context import CsrfFailed, Settings, SignInNeeded, Unauthorized, audit_refusal
 from .render import page
-from .routes import api, auth, dashboard, persons
+from .routes import api, audit, auth, dashboard, persons
 from .security import SecurityMiddleware
 
 
@@ -46,7 +46,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=str(files("opendtm.web") / "static")),
               name="static")
-    for module in (auth, persons, dashboard, api):
+    for module in (auth, persons, dashboard, audit, api):
         app.include_router(module.router)
 
     @app.exception_handler(NotFound)
