@@ -219,7 +219,7 @@ def main() -> None:
                  [f"/api/v1/persons/{rng.randint(1, args.persons)}" for _ in range(n)]),
         }
         print(f"\n{args.persons} persons, {2 * args.persons} assistance; 20 concurrent "
-              f"clients, {n} requests per scenario, {args.workers} server processes")
+              f"clients, {n} requests per scenario, {args.workers} server processes", flush=True)
         print(f"{'scenario':52} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'errors':>7}")
         for label, (token, paths) in scenarios.items():
             load(base, token, paths[:20])  # warm up

@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import delete, intersect, or_, select, union
 from sqlalchemy.orm import Session
 
 from opendtm.domain.ages import age_in_months
@@ -76,12 +76,23 @@ def summary(person: Person, partner: Partner, identity: PersonIdentity | None,
     return out
 
 
-def _name_match(words: list[str]) -> Any:
-    def has(word: str) -> Any:
-        return Person.id.in_(select(PersonNameToken.person_id).where(
-            PersonNameToken.token >= word, PersonNameToken.token < word + TOP))
-    every = and_(*(has(w) for w in words))
-    return or_(every, has("".join(words))) if len(words) > 1 else every
+def _matches(q: str, words: list[str], names: bool) -> Any:
+    """The ids of the persons a search finds, as one small set for the database to join:
+    the partner code, and where names may be searched every word as a token prefix (or the
+    words run together, for a document number typed with spaces)."""
+    def prefix(word: str) -> Any:
+        return select(PersonNameToken.person_id).where(
+            PersonNameToken.token >= word, PersonNameToken.token < word + TOP)
+
+    parts: list[Any] = [select(Person.id).where(Person.beneficiary_id == q)]
+    if names and len(words) == 1:
+        parts.append(prefix(words[0]))
+    elif names and words:
+        each: list[Any] = [prefix(w) for w in words]
+        every = intersect(*each).subquery()
+        parts += [select(every.c.person_id), prefix("".join(words))]
+    found: Any = union(*parts) if len(parts) > 1 else parts[0]
+    return Person.id.in_(found)
 
 
 def list_persons(session: Session, scope: Scope, q: str | None = None,
@@ -100,10 +111,8 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
         stmt = stmt.where(Person.sex == sex)
     if migrant_status is not None:
         stmt = stmt.where(Person.migrant_status == migrant_status)
-    words = fold_words(q or "")
     if q and q.strip():
-        code = Person.beneficiary_id == q.strip()
-        stmt = stmt.where(or_(code, _name_match(words)) if scope.identity and words else code)
+        stmt = stmt.where(_matches(q.strip(), fold_words(q), scope.identity))
     stmt = stmt.order_by(Person.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
     rows = session.execute(stmt).all()
     items = [summary(p, partner, ident, scope) for p, partner, ident in rows[:per_page]]

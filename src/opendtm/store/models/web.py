@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .access import User
+from .access import AuditEntry, User
 from .base import Base
 from .people import Person
 
@@ -66,5 +66,8 @@ class PersonNameToken(Base):
     __table_args__ = (Index("ix_person_name_token_token", "token", "person_id"),)
 
 
-# The person list pages newest first within a partner.
+# The person list pages newest first within a partner; a partner code is searched alone.
 Index("ix_person_partner_id_id", Person.partner_id, Person.id)
+Index("ix_person_beneficiary_id", Person.beneficiary_id)
+# A person's history is read from the audit log by record.
+Index("ix_audit_log_entity_entity_id", AuditEntry.entity, AuditEntry.entity_id, AuditEntry.id)

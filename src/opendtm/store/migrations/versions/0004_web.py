@@ -67,11 +67,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("person_name_token") as batch_op:
         batch_op.create_index("ix_person_name_token_token", ["token", "person_id"])
-    # The person list pages newest first within a partner.
+    # The person list pages newest first within a partner; a partner code is searched alone.
     op.create_index("ix_person_partner_id_id", "person", ["partner_id", "id"])
+    op.create_index("ix_person_beneficiary_id", "person", ["beneficiary_id"])
+    # A person's history is read from the audit log by record.
+    op.create_index("ix_audit_log_entity_entity_id", "audit_log", ["entity", "entity_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_log_entity_entity_id", table_name="audit_log")
+    op.drop_index("ix_person_beneficiary_id", table_name="person")
     op.drop_index("ix_person_partner_id_id", table_name="person")
     op.drop_table("person_name_token")
     op.drop_table("login_attempt")
