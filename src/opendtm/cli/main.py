@@ -152,5 +152,11 @@ from .survey import app as survey_app  # noqa: E402
 
 app.add_typer(survey_app, name="survey")
 
+from . import audit, users, web  # noqa: E402
+
+web.register(app)
+app.add_typer(users.app, name="users")
+app.add_typer(audit.app, name="audit")
+
 if __name__ == "__main__":
     app()

@@ -7,9 +7,11 @@ from .casework import Case, Referral, Screening, ScreeningFinding
 from .people import Consent, Family, Person, PersonIdentity
 from .reference import Admin1, City, Operation, Partner, PartnerRegion, Period, Project
 from .survey import SurveyChoice, SurveyForm, SurveyPersonal, SurveyQuestion, SurveySubmission
+from .web import ApiToken, LoginAttempt, PersonNameToken, WebSession
 
 __all__ = [
     "Admin1",
+    "ApiToken",
     "Assistance",
     "AuditEntry",
     "Base",
@@ -18,12 +20,14 @@ __all__ = [
     "Consent",
     "ConsultationContact",
     "Family",
+    "LoginAttempt",
     "Operation",
     "Partner",
     "PartnerRegion",
     "Period",
     "Person",
     "PersonIdentity",
+    "PersonNameToken",
     "Project",
     "Referral",
     "Screening",
@@ -34,4 +38,5 @@ __all__ = [
     "SurveyQuestion",
     "SurveySubmission",
     "User",
+    "WebSession",
 ]

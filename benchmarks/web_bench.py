@@ -1,0 +1,237 @@
+"""Web benchmark: the person list, a name search and a person page under 20 concurrent
+clients, and assistance registrations per second through the API, on PostgreSQL.
+
+    python benchmarks/web_bench.py --persons 1000000 \
+        --db "postgresql+psycopg:///opendtm_bench?host=/var/run/postgresql"
+
+The database is emptied and filled server-side (generate_series): N persons with names in
+Cyrillic, their search tokens, one case each and two assistance records each. Then
+``opendtm serve`` runs on loopback and a bounded load run (a fixed number of requests, with
+a time cap) measures each scenario. Figures are printed; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+
+from opendtm.domain.namefold import fold
+from opendtm.domain.taxonomy import Role
+from opendtm.services import users
+from opendtm.services.reference import sync_gazetteer
+from opendtm.store import schema
+from opendtm.store.database import make_engine, unit_of_work
+
+GIVEN = ["Айгуль", "Бакыт", "Жылдыз", "Нурлан", "Зарина", "Фарход", "Гульнара", "Алишер",
+         "Шахноза", "Джамшед", "Мадина", "Рустам", "Дильноза", "Санжар", "Малика", "Тимур",
+         "Нигора", "Азамат", "Камила", "Улугбек", "Асель", "Эркин", "Динара", "Бахтиёр",
+         "Гулноза", "Шерзод", "Айжан", "Икром", "Лола", "Мурод", "Салтанат", "Даврон",
+         "Айпери", "Жасур", "Мохира", "Канат", "Перизат", "Обид", "Сабина", "Марат"]
+FAMILY = ["Осмоналиев", "Рахимов", "Каримов", "Юсупов", "Абдуллаев", "Турсунов", "Назаров",
+          "Исмаилов", "Сатыбалдиев", "Джураев", "Мамытов", "Ахмедов", "Холматов", "Султанов",
+          "Жумабаев", "Эргашев", "Токтогулов", "Садыков", "Кадыров", "Умаров", "Бекмуратов",
+          "Алимов", "Шарипов", "Мирзоев", "Асанов", "Нуриев", "Хасанов", "Ташиев", "Усманов",
+          "Раджабов", "Мусаев", "Каримбеков", "Абдыкадыров", "Сулайманов", "Орозбеков",
+          "Иброгимов", "Давлатов", "Файзуллаев", "Зияев", "Эшматов"]
+PARTNERS = 20
+
+
+def fill(url: str, n: int) -> None:
+    engine = make_engine(url)
+    schema.downgrade(engine, "base")
+    schema.upgrade(engine)
+    t0 = time.perf_counter()
+    with unit_of_work(engine) as s:
+        sync_gazetteer(s)
+        s.execute(text("INSERT INTO operation (id, country, name_en, name_ru) VALUES "
+                       "(1, 'KGZ', 'Kyrgyzstan', 'Кыргызстан')"))
+        s.execute(text("INSERT INTO partner (id, operation_id, name, kind, created_at, "
+                       "updated_at) SELECT i, 1, 'Partner ' || i, 'ngo', now(), now() "
+                       "FROM generate_series(1, :p) i"), {"p": PARTNERS})
+    steps = [
+        ("persons", "INSERT INTO person (id, partner_id, beneficiary_id, sex, age_years, "
+         "nationality, migrant_status, registered_on, created_at, updated_at) "
+         "SELECT i, 1 + i % :p, 'B' || i, CASE WHEN i % 2 = 0 THEN 'f' ELSE 'm' END, "
+         "18 + i % 50, 'KGZ', 'returnee', date '2021-01-01' + (i % 365), now(), now() "
+         "FROM generate_series(1, :n) i"),
+        ("identities", "INSERT INTO person_identity (person_id, given_name, family_name, "
+         "document_type, document_number, created_at, updated_at) "
+         "SELECT i, (CAST(:g AS text[]))[1 + i % 40], "
+         "(CAST(:f AS text[]))[1 + (i / 40) % 40], 'passport', 'AC' || i, "
+         "now(), now() FROM generate_series(1, :n) i"),
+        ("search tokens", "INSERT INTO person_name_token (person_id, token) "
+         "SELECT i, (CAST(:gk AS text[]))[1 + i % 40] FROM generate_series(1, :n) i UNION ALL "
+         "SELECT i, (CAST(:fk AS text[]))[1 + (i / 40) % 40] FROM generate_series(1, :n) i "
+         "UNION ALL "
+         "SELECT i, 'ac' || i FROM generate_series(1, :n) i"),
+        ("cases", "INSERT INTO case_file (id, partner_id, person_id, kind, status, "
+         "opened_on, created_at, updated_at) SELECT id, partner_id, id, 'general', 'open', "
+         "registered_on, now(), now() FROM person"),
+        ("assistance", "INSERT INTO assistance (partner_id, record_id, case_id, person_id, "
+         "type, delivered_on, created_at, updated_at) SELECT p.partner_id, "
+         "'R' || p.id || '-' || k, p.id, p.id, CASE WHEN k = 1 THEN 'food' ELSE 'hygiene' "
+         "END, p.registered_on + k, now(), now() FROM person p CROSS JOIN "
+         "generate_series(1, 2) k"),
+    ]
+    params = {"n": n, "p": PARTNERS, "g": GIVEN, "f": FAMILY,
+              "gk": [fold(g) for g in GIVEN], "fk": [fold(f) for f in FAMILY]}
+    for label, sql in steps:
+        t = time.perf_counter()
+        with engine.begin() as conn:
+            conn.execute(text(sql), params)
+        print(f"  filled {label} in {time.perf_counter() - t:.0f} s", flush=True)
+    with engine.begin() as conn:
+        for table in ("person", "case_file", "assistance", "person_identity"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                              f"(SELECT max(id) FROM {table}))") if table != "person_identity"
+                         else text("SELECT 1"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    print(f"filled {n} persons, {2 * n} assistance in {time.perf_counter() - t0:.0f} s")
+    engine.dispose()
+
+
+def make_users(url: str) -> dict[str, str]:
+    engine = make_engine(url)
+    tokens = {}
+    suffix = str(int(time.time()))
+    with unit_of_work(engine) as s:
+        for name, role, partner, country in [
+            ("bench_worker", Role.PARTNER_CASEWORKER, "Partner 1", None),
+            ("bench_protection", Role.PROTECTION_OFFICER, None, "KGZ"),
+        ]:
+            users.add_user(s, name + suffix, role, "bench password", partner, country)
+            tokens[name] = users.new_token(s, name + suffix)
+    engine.dispose()
+    return tokens
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def load(base: str, token: str, paths: list[str], clients: int = 20,
+         cap_seconds: float = 60) -> tuple[float, float, float, int]:
+    """Send every path once with ``clients`` at a time; returns p50, p95 (ms), rate, errors."""
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + cap_seconds
+
+    def one(client: httpx.Client, path: str) -> float | None:
+        if time.monotonic() > deadline:
+            return None
+        t = time.perf_counter()
+        r = client.get(path, headers=headers)
+        elapsed = (time.perf_counter() - t) * 1000
+        return elapsed if r.status_code == 200 else -1.0
+
+    start = time.perf_counter()
+    with httpx.Client(base_url=base, timeout=30,
+                      limits=httpx.Limits(max_connections=clients)) as client, \
+            cf.ThreadPoolExecutor(clients) as pool:
+        for result in pool.map(lambda p: one(client, p), paths):
+            if result is None:
+                continue
+            if result < 0:
+                errors += 1
+            else:
+                latencies.append(result)
+    wall = time.perf_counter() - start
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    return q[49], q[94], len(latencies) / wall, errors
+
+
+def post_rate(base: str, token: str, n: int, persons: int, clients: int = 20) -> tuple[float, int]:
+    headers = {"Authorization": f"Bearer {token}"}
+    ids = [i for i in range(PARTNERS, persons + 1, PARTNERS)]  # partner 1's persons
+
+    def one(client: httpx.Client, k: int) -> bool:
+        body = {"person_id": random.choice(ids), "type": "food", "delivered_on": "2021-03-01"}
+        return client.post("/api/v1/assistance", json=body, headers=headers).status_code == 201
+
+    start = time.perf_counter()
+    with httpx.Client(base_url=base, timeout=30,
+                      limits=httpx.Limits(max_connections=clients)) as client, \
+            cf.ThreadPoolExecutor(clients) as pool:
+        ok = sum(pool.map(lambda k: one(client, k), range(n)))
+    return ok / (time.perf_counter() - start), n - ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="PostgreSQL URL of a database to fill")
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=400, help="per scenario")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--keep", action="store_true", help="reuse the filled database")
+    args = parser.parse_args()
+    if not args.keep:
+        fill(args.db, args.persons)
+    tokens = make_users(args.db)
+    port = _port()
+    env = {**os.environ, "OPENDTM_DATABASE_URL": args.db}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "opendtm"), "serve", "--port", str(port),
+         "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(900):
+            try:
+                httpx.get(f"{base}/sign-in", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        rng = random.Random(7)
+        n = args.requests
+        latin = [fold(g) for g in GIVEN]
+        scenarios = {
+            "list, first page (caseworker, 50k persons)":
+                (tokens["bench_worker"], ["/api/v1/persons"] * n),
+            "list, first page (protection officer, 1M)":
+                (tokens["bench_protection"], ["/api/v1/persons"] * n),
+            "name search, Cyrillic given+family (protection)":
+                (tokens["bench_protection"],
+                 [f"/api/v1/persons?q={rng.choice(GIVEN)}+{rng.choice(FAMILY)}"
+                  for _ in range(n)]),
+            "name search, Latin prefix (caseworker)":
+                (tokens["bench_worker"],
+                 [f"/api/v1/persons?q={rng.choice(latin)[:4]}" for _ in range(n)]),
+            "document search (protection)":
+                (tokens["bench_protection"],
+                 [f"/api/v1/persons?q=AC{rng.randint(1, args.persons)}" for _ in range(n)]),
+            "person page (protection)":
+                (tokens["bench_protection"],
+                 [f"/api/v1/persons/{rng.randint(1, args.persons)}" for _ in range(n)]),
+        }
+        print(f"\n{args.persons} persons, {2 * args.persons} assistance; 20 concurrent "
+              f"clients, {n} requests per scenario, {args.workers} server processes", flush=True)
+        print(f"{'scenario':52} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'errors':>7}")
+        for label, (token, paths) in scenarios.items():
+            load(base, token, paths[:20])  # warm up
+            p50, p95, rate, errors = load(base, token, paths)
+            print(f"{label:52} {p50:8.1f} {p95:8.1f} {rate:8.1f} {errors:7d}", flush=True)
+        rate, failed = post_rate(base, tokens["bench_worker"], n * 2, args.persons)
+        print(f"{'POST /api/v1/assistance (caseworker)':52} {'':8} {'':8} {rate:8.1f} "
+              f"{failed:7d}")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""``opendtm serve``: the web application on the configured database."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from opendtm.services.search import index_missing
+from opendtm.store import schema
+from opendtm.store.database import ENV_VAR, safe_url, unit_of_work
+
+from .context import console, engine, handled, progress_bar
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    secure_cookies: Annotated[bool, typer.Option(
+        help="Send cookies over HTTPS only (keep on unless testing over plain HTTP on a "
+             "machine other than localhost).")] = True,
+    workers: Annotated[int, typer.Option(help="Server processes (one per core).", min=1)] = 1,
+) -> None:
+    """Start the web application (pages and the JSON API under /api/v1)."""
+    import uvicorn
+
+    from opendtm.web.app import create_app
+    from opendtm.web.context import Settings
+
+    with handled():
+        eng = engine()
+        schema.require_current(eng)
+        with progress_bar("names") as bar, unit_of_work(eng) as session:
+            task = bar.add_task("indexing names for search", total=None)
+            index_missing(session, step=lambda done, total: bar.update(
+                task, completed=done, total=total))
+        app = create_app(eng, Settings(secure_cookies=secure_cookies))
+        console.print(f"opendtm on http://{host}:{port}/ over {safe_url(str(eng.url))}")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+        return
+    os.environ[ENV_VAR] = str(eng.url.render_as_string(hide_password=False))
+    os.environ["OPENDTM_SECURE_COOKIES"] = "1" if secure_cookies else "0"
+    uvicorn.run("opendtm.web.app:from_environment", factory=True, workers=workers, host=host,
+                port=port, log_level="warning", proxy_headers=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)

@@ -1,0 +1,113 @@
+"""Who may see and change what: the one place where record-level access is decided.
+
+Every query of persons, families, cases and assistance made for a user goes through a
+:class:`Scope` built from that user. The matrix is documented in docs/web.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, false, select
+from sqlalchemy.orm import Session
+
+from opendtm.domain.taxonomy import SENSITIVE_VULNERABILITIES, Role, Vulnerability
+from opendtm.store.models import Operation, Partner, User
+
+from .audit import record
+
+S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
+
+# Roles that see personal records at all (names only where IDENTITY allows).
+RECORDS = frozenset(Role) - {Role.VIEWER}
+# Roles that see names, documents and phone numbers, and trafficking and violence findings.
+IDENTITY = frozenset({Role.ADMINISTRATOR, Role.PROTECTION_OFFICER, Role.PARTNER_CASEWORKER})
+SENSITIVE = IDENTITY
+# Roles that register and change records.
+WRITE = frozenset({Role.ADMINISTRATOR, Role.PROTECTION_OFFICER, Role.PARTNER_CASEWORKER})
+
+
+class NotFound(LookupError):
+    """The record does not exist or is outside the caller's scope: the caller cannot tell.
+    Whoever ends the transaction rolls it back and then audits the refusal (``audit_refusal``)
+    in a transaction of its own, so that nothing of the refused request is kept but the trace.
+    """
+
+    def __init__(self, entity: str, entity_id: object, action: str) -> None:
+        super().__init__(f"no {entity} {entity_id}")
+        self.entity, self.entity_id, self.action = entity, str(entity_id), action
+
+
+class Forbidden(PermissionError):
+    """The caller's role may not do this at all (not about a particular record)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    username: str
+    role: Role
+    user_id: int | None = None
+    partner_id: int | None = None
+    country: str | None = None  # ISO3 of the user's operation
+    remote_addr: str | None = None
+
+    @classmethod
+    def of(cls, session: Session, user: User, remote_addr: str | None = None) -> Scope:
+        country = None
+        if user.operation_id is not None:
+            country = session.scalar(
+                select(Operation.country).where(Operation.id == user.operation_id))
+        return cls(user.username, user.role, user.id, user.partner_id, country, remote_addr)
+
+    @property
+    def records(self) -> bool:
+        return self.role in RECORDS
+
+    @property
+    def identity(self) -> bool:
+        return self.role in IDENTITY
+
+    @property
+    def sensitive(self) -> bool:
+        return self.role in SENSITIVE
+
+    @property
+    def write(self) -> bool:
+        return self.role in WRITE
+
+    @property
+    def admin(self) -> bool:
+        return self.role is Role.ADMINISTRATOR
+
+    def visible(self, vulnerability: Vulnerability) -> bool:
+        return self.sensitive or vulnerability not in SENSITIVE_VULNERABILITIES
+
+    def restrict(self, stmt: S, partner_column: Any) -> S:
+        """Keep only rows whose partner (``partner_column``) lies in the scope."""
+        if not self.records:
+            return stmt.where(false())
+        if self.role is Role.PARTNER_CASEWORKER:
+            return stmt.where(partner_column == self.partner_id)
+        if self.country is not None and self.role is not Role.ADMINISTRATOR:
+            in_country = select(Partner.id).join(Operation).where(Operation.country == self.country)
+            return stmt.where(partner_column.in_(in_country.scalar_subquery()))
+        return stmt
+
+    def partners(self, session: Session) -> list[Partner]:
+        """The partners whose records the caller may see (and, with ``write``, change)."""
+        return list(session.scalars(self.restrict(select(Partner), Partner.id)
+                                    .order_by(Partner.name)))
+
+    def require_write(self) -> None:
+        if not self.write:
+            raise Forbidden("your role may not register or change records")
+
+    def audit_refusal(self, session: Session, error: NotFound) -> None:
+        record(session, self.username, "refused", error.entity, error.entity_id,
+               {"attempted": error.action}, self.remote_addr)
+
+    def audit(self, session: Session, action: str, entity: str, entity_id: object,
+              detail: dict[str, Any] | None = None) -> None:
+        record(session, self.username, action, entity,
+               None if entity_id is None else str(entity_id), detail, self.remote_addr)

@@ -1,0 +1,93 @@
+"""The web application: pages and the JSON API over the services."""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from opendtm import __version__
+from opendtm.services.access import Forbidden, NotFound
+from opendtm.services.persons import Invalid
+
+from .context import CsrfFailed, Settings, SignInNeeded, Unauthorized, audit_refusal
+from .render import page
+from .routes import api, audit, auth, dashboard, persons
+from .security import SecurityMiddleware
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, title: str, message: str) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return page(request, "error.html", {"title": title, "message": message}, status)
+
+
+def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="opendtm",
+        version=__version__,
+        description="Persons, families and assistance of the caller's scope.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # the stock docs pages load scripts from elsewhere; our CSP forbids it
+        redoc_url=None,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    app.mount("/static", StaticFiles(directory=str(files("opendtm.web") / "static")),
+              name="static")
+    for module in (auth, persons, dashboard, audit, api):
+        app.include_router(module.router)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        await run_in_threadpool(audit_refusal, request, exc)
+        return _error(request, 404, "Not found", "Nothing here, or nothing you may see.")
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        await run_in_threadpool(audit_refusal, request, exc)
+        return _error(request, 403, "Forbidden", str(exc))
+
+    @app.exception_handler(Invalid)
+    async def invalid(request: Request, exc: Invalid) -> Response:
+        detail: list[dict[str, Any]] = [
+            {"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(Unauthorized)
+    async def unauthorized(request: Request, exc: Unauthorized) -> Response:
+        return JSONResponse({"detail": "send a valid token: Authorization: Bearer TOKEN"},
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, exc: SignInNeeded) -> Response:
+        return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
+        return _error(request, 403, "Forbidden",
+                      "The form has expired or came from elsewhere; reload the page.")
+
+    app.add_middleware(SecurityMiddleware, max_body=settings.max_body,
+                       hsts=settings.secure_cookies)
+    return app
+
+
+def from_environment() -> FastAPI:
+    """The app of each worker process when ``opendtm serve --workers N`` runs several: the
+    database URL and the cookie setting come from the environment ``serve`` sets."""
+    from opendtm.store.database import make_engine
+
+    secure = os.environ.get("OPENDTM_SECURE_COOKIES", "1") == "1"
+    return create_app(make_engine(), Settings(secure_cookies=secure))

@@ -1,0 +1,117 @@
+"""Per-request plumbing: the database, who is calling, CSRF, and running a service."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from fastapi import Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from opendtm.services import users
+from opendtm.services.access import Forbidden, NotFound, Scope
+from opendtm.store.database import session_factory
+
+SESSION_COOKIE = "opendtm_session"
+CSRF_COOKIE = "opendtm_csrf"
+LANG_COOKIE = "opendtm_lang"
+R = TypeVar("R")
+
+
+@dataclass
+class Settings:
+    secure_cookies: bool = True
+    max_body: int = 10 * 1024 * 1024
+
+
+class SignInNeeded(Exception):
+    """A page asked for by someone not signed in: answered with a redirect to sign in."""
+
+
+class Unauthorized(Exception):
+    """An API call without a valid token: 401."""
+
+
+class CsrfFailed(Exception):
+    """A form posted without the token of the page that showed it: 403."""
+
+
+def engine(request: Request) -> Engine:
+    eng: Engine = request.app.state.engine
+    return eng
+
+
+def remote_addr(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def run(request: Request, scope: Scope, work: Callable[..., R], *args: Any, **kw: Any) -> R:
+    """Run a service in one transaction. A refusal (NotFound, Forbidden) rolls the work back;
+    the application's error handler then audits it in a transaction of its own."""
+    with session_factory(engine(request))() as session, session.begin():
+        return work(session, scope, *args, **kw)
+
+
+def audit_refusal(request: Request, error: NotFound | Forbidden) -> None:
+    scope: Scope | None = getattr(request.state, "user", None)
+    if scope is None:
+        return
+    if isinstance(error, Forbidden):
+        error = NotFound("action", f"{request.method} {request.url.path}", "forbidden")
+    with session_factory(engine(request))() as session, session.begin():
+        scope.audit_refusal(session, error)
+
+
+def _scope_of(request: Request, find: Callable[[Session, str], Any], secret: str) -> Scope | None:
+    with session_factory(engine(request))() as session, session.begin():
+        user = find(session, secret)
+        return None if user is None else Scope.of(session, user, remote_addr(request))
+
+
+def page_scope(request: Request) -> Scope:
+    """The signed-in user of a page, or a redirect to the sign-in page."""
+    token = request.cookies.get(SESSION_COOKIE)
+    scope = _scope_of(request, users.user_for_session, token) if token else None
+    if scope is None:
+        raise SignInNeeded
+    request.state.user = scope
+    return scope
+
+
+def api_scope(request: Request) -> Scope:
+    """The caller of the API, from ``Authorization: Bearer TOKEN``."""
+    header = request.headers.get("authorization", "")
+    kind, _, token = header.partition(" ")
+    scope = None
+    if kind.lower() == "bearer" and token.strip():
+        scope = _scope_of(request, users.user_for_token, token.strip())
+    if scope is None:
+        raise Unauthorized
+    request.state.user = scope
+    return scope
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token of this browser (made on its first page), to put in every form."""
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if token is None:
+        token = request.state.new_csrf = secrets.token_urlsafe(24)
+    return token
+
+
+async def check_csrf(request: Request) -> dict[str, Any]:
+    """The posted form, once its CSRF token matches the browser's cookie."""
+    form = dict(await request.form())
+    sent = str(form.get("csrf_token") or request.headers.get("x-csrf-token") or "")
+    cookie = request.cookies.get(CSRF_COOKIE) or ""
+    if not cookie or not secrets.compare_digest(sent, cookie):
+        raise CsrfFailed
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def language(request: Request) -> str:
+    lang = request.cookies.get(LANG_COOKIE, "en")
+    return lang if lang in ("en", "ru") else "en"

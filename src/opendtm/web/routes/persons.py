@@ -1,0 +1,146 @@
+"""The pages of persons: list and search, register, read, edit, record assistance."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+
+from opendtm.domain.taxonomy import (
+    AssistanceType,
+    ConsultationChannel,
+    ConsultationTopic,
+    MigrantStatus,
+    Sex,
+    TransportMode,
+)
+from opendtm.services import assistance, persons
+from opendtm.services.access import Scope
+from opendtm.services.inputs import AssistanceIn, PersonIn, field_errors, from_form
+
+from ..context import check_csrf, page_scope, run
+from ..render import page
+
+router = APIRouter(include_in_schema=False)
+User = Annotated[Scope, Depends(page_scope)]
+Form = Annotated[dict[str, Any], Depends(check_csrf)]
+PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+CHOICES = {
+    "sex": [s.value for s in Sex], "migrant_status": [s.value for s in MigrantStatus],
+    "type": [t.value for t in AssistanceType], "transport_mode": [m.value for m in TransportMode],
+    "consultation_topic": [t.value for t in ConsultationTopic],
+    "consultation_channel": [c.value for c in ConsultationChannel],
+}
+
+
+def _enum(enum: Any, value: str | None) -> Any:
+    try:
+        return enum(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/persons", status_code=303)
+
+
+@router.get("/persons")
+def list_persons(request: Request, scope: User, q: str | None = None,
+                 partner_id: str | None = None, sex: str | None = None,
+                 migrant_status: str | None = None, page_no: str | None = None) -> Response:
+    data = run(request, scope, persons.list_persons, (q or "")[:200] or None,
+               _int(partner_id), _enum(Sex, sex), _enum(MigrantStatus, migrant_status),
+               _int(page_no) or 1)
+    partners = run(request, scope, lambda s, sc: [{"id": p.id, "name": p.name}
+                                                   for p in sc.partners(s)])
+    fragment = request.headers.get("hx-request") == "true"
+    return page(request, "_results.html" if fragment else "persons.html", data,
+                partners=partners, choices=CHOICES)
+
+
+def _form_page(request: Request, scope: Scope, template: str, values: dict[str, Any],
+               errors: dict[str, str], status: int = 200, **extra: Any) -> Response:
+    partners = run(request, scope, lambda s, sc: [{"id": p.id, "name": p.name}
+                                                   for p in sc.partners(s)])
+    return page(request, template, {"values": values, "errors": errors}, status,
+                partners=partners, choices=CHOICES, **extra)
+
+
+def _submit(request: Request, scope: Scope, model: type[BaseModel], form: dict[str, Any],
+            work: Any, *args: Any) -> dict[str, Any] | dict[str, str]:
+    """Validate a form and run the service; returns its answer, or the errors per field."""
+    try:
+        data = from_form(model, form)
+    except ValidationError as exc:
+        return {"__errors__": "", **field_errors(exc)}
+    try:
+        result: dict[str, Any] = run(request, scope, work, *args, data)
+    except persons.Invalid as exc:
+        return {"__errors__": "", exc.field: exc.message}
+    return result
+
+
+@router.get("/persons/new")
+def new_person(request: Request, scope: User) -> Response:
+    scope.require_write()
+    return _form_page(request, scope, "person_form.html", {}, {}, action="/persons/new")
+
+
+@router.post("/persons/new")
+def register_person(request: Request, scope: User, form: Form) -> Response:
+    scope.require_write()
+    result = _submit(request, scope, PersonIn, form, persons.register_person)
+    if "__errors__" in result:
+        return _form_page(request, scope, "person_form.html", form, result, 422,
+                          action="/persons/new")
+    return RedirectResponse(f"/persons/{result['id']}", status_code=303)
+
+
+@router.get("/persons/{person_id}")
+def person(request: Request, scope: User, person_id: PersonId) -> Response:
+    return page(request, "person.html", run(request, scope, persons.get_person, person_id))
+
+
+@router.get("/persons/{person_id}/edit")
+def edit_person(request: Request, scope: User, person_id: PersonId) -> Response:
+    values = run(request, scope, persons.form_values, person_id)
+    return _form_page(request, scope, "person_form.html", values, {},
+                      action=f"/persons/{person_id}/edit")
+
+
+@router.post("/persons/{person_id}/edit")
+def update_person(request: Request, scope: User, person_id: PersonId, form: Form) -> Response:
+    scope.require_write()
+    run(request, scope, persons.load, person_id, "update")  # 404 before telling anything
+    result = _submit(request, scope, PersonIn, form, persons.update_person, person_id)
+    if "__errors__" in result:
+        return _form_page(request, scope, "person_form.html", form, result, 422,
+                          action=f"/persons/{person_id}/edit")
+    return RedirectResponse(f"/persons/{person_id}", status_code=303)
+
+
+@router.get("/persons/{person_id}/assistance")
+def new_assistance(request: Request, scope: User, person_id: PersonId) -> Response:
+    scope.require_write()
+    subject = run(request, scope, persons.get_person, person_id)
+    return _form_page(request, scope, "assistance_form.html", {"person_id": person_id}, {},
+                      subject=subject)
+
+
+@router.post("/persons/{person_id}/assistance")
+def record_assistance(request: Request, scope: User, person_id: PersonId, form: Form) -> Response:
+    scope.require_write()
+    form = {**form, "person_id": str(person_id)}
+    result = _submit(request, scope, AssistanceIn, form, assistance.record_assistance)
+    if "__errors__" in result:
+        subject = run(request, scope, persons.get_person, person_id)
+        return _form_page(request, scope, "assistance_form.html", form, result, 422,
+                          subject=subject)
+    return RedirectResponse(f"/persons/{person_id}", status_code=303)
