@@ -66,6 +66,8 @@ def compute(
     put("returnees.by_nationality", _count_by(con, returnees, keys, "nationality"))
     put("by_type", _unique_by(con, people, keys, "type"))
     put("by_category", _unique_by(con, people, keys, "category"))
+    put("by_region", _unique_by(con, people, keys, "admin1_code"))
+    put("by_city", _unique_by(con, people, keys, "city"))
 
     ret = people.filter(people.type == AssistanceType.RETURN.value)
     put("return", _individuals(con, _persons(ret, keys), keys))
@@ -102,9 +104,13 @@ def compute(
         partners=a.partner.nunique(),
         regions=a.admin1_code.nunique(),
         places=a.city.fill_null(a.admin1_code).nunique(),
+        first_day=a.delivered_on.min(),
+        last_day=a.delivered_on.max(),
     )
     for row in con.to_pyarrow(coverage).to_pylist():
         scope = tuple(row.pop(k) for k in keys)
+        for day in ("first_day", "last_day"):
+            row[day] = None if row[day] is None else row[day].isoformat()
         out[scope]["coverage"] = row
     for row in con.to_pyarrow(a.select(*keys, "admin1_code").distinct()).to_pylist():
         scope = tuple(row[k] for k in keys)

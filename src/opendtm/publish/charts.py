@@ -1,0 +1,94 @@
+"""Bar charts of the bulletin: Vega-Altair specs rendered to SVG by vl-convert (no browser).
+
+Every chart is a horizontal bar chart with its count and share written at the end of each
+bar, so that no label can overlap another; a suppressed category keeps its row, has no bar
+and reads ``x``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import vl_convert
+
+from . import i18n
+
+FONT = "DejaVu Sans"
+PALETTE = {"m": "#1f4e79", "f": "#e07b39", "not_recorded": "#9a9a9a"}
+BAR = "#1f6f8b"
+WIDTH = 380
+
+
+def bars(
+    lang: str, rows: list[tuple[str, int | None, str | None]], axis: str,
+    whole: int | None = None,
+) -> dict[str, Any]:
+    """A Vega-Lite spec: one bar per ``(label, count, colour)`` row, in the given order.
+
+    ``whole`` is the total shares are taken of (default: the sum of the visible counts).
+    """
+    known = [n for _, n, _ in rows if n is not None]
+    whole = whole if whole is not None else sum(known)
+    values = [
+        {
+            "label": label,
+            "n": n,
+            "text": i18n.SUPPRESSED if n is None
+            else f"{i18n.num(lang, n)} ({i18n.percent(lang, n, whole)})",
+            "colour": colour or BAR,
+            "order": i,
+        }
+        for i, (label, n, colour) in enumerate(rows)
+    ]
+    top = max(known, default=1) or 1
+    base = alt.Chart(alt.Data(values=values)).encode(
+        y=alt.Y("label:N", sort=alt.EncodingSortField(field="order", op="min"), title=None,
+                axis=alt.Axis(labelLimit=220, labelFontSize=11)),
+    )
+    scale = alt.Scale(domain=[0, top * 1.35])
+    chart = base.mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("n:Q", title=axis, scale=scale, axis=alt.Axis(format="d", tickMinStep=1)),
+        color=alt.Color("colour:N", scale=None, legend=None),
+    ) + base.mark_text(align="left", dx=4, fontSize=11, color="#222").encode(
+        x=alt.X("n:Q", scale=scale, impute=None), text="text:N",
+    ).transform_calculate(n="datum.n === null ? 0 : datum.n")
+    height = max(60, 26 * len(rows))
+    spec: dict[str, Any] = chart.properties(width=WIDTH, height=height).configure(
+        font=FONT
+    ).configure_view(stroke=None).to_dict()
+    return spec
+
+
+def svg(spec: dict[str, Any]) -> str:
+    rendered: str = vl_convert.vegalite_to_svg(spec)
+    return rendered
+
+
+def png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
+    rendered: bytes = vl_convert.vegalite_to_png(spec, scale=scale)
+    return rendered
+
+
+def by_sex(lang: str, block: dict[str, Any], axis_key: str = "axis_people") -> dict[str, Any]:
+    rows: list[tuple[str, int | None, str | None]] = [
+        (i18n.label(lang, "sex", "m"), block.get("male"), PALETTE["m"]),
+        (i18n.label(lang, "sex", "f"), block.get("female"), PALETTE["f"]),
+    ]
+    if block.get("not_recorded"):
+        rows.append((i18n.label(lang, "sex", "not_recorded"), block["not_recorded"],
+                     PALETTE["not_recorded"]))
+    return bars(lang, rows, i18n.text(lang, axis_key), block.get("total"))
+
+
+def breakdown(
+    lang: str, cells: dict[str, Any], group: str, axis_key: str, whole: int | None = None
+) -> dict[str, Any]:
+    """Largest first, suppressed cells last; ``group`` is ``country`` or a label group."""
+    order = sorted(cells.items(), key=lambda kv: (kv[1] is None, -(kv[1] or 0), kv[0]))
+    rows: list[tuple[str, int | None, str | None]] = [
+        (i18n.country_name(lang, code) if group == "country" else
+         i18n.label(lang, group, code), n, None)
+        for code, n in order
+    ]
+    return bars(lang, rows, i18n.text(lang, axis_key), whole)

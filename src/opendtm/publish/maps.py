@@ -1,0 +1,112 @@
+"""The geographic coverage map: an admin-1 choropleth with the places of assistance.
+
+Outlines come from the gazetteer's boundaries; a unit without an outline of its own (a city
+of republican status such as Shymkent) is counted in the unit whose outline holds it. The
+view is fitted to the covered units, so a country as large as Russia shows the part where
+help was given; neighbouring countries are drawn in grey for orientation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+from opendtm.domain.gazetteer import UnknownPlace, gazetteer
+
+from . import i18n
+
+WIDTH, HEIGHT = 460, 300
+SCHEME = "blues"
+
+
+def coverage(lang: str, country: str, by_region: dict[str, Any],
+             by_city: dict[str, Any], axis: str) -> dict[str, Any]:
+    g = gazetteer()
+    counts: dict[str, int] = {}
+    for code, n in by_region.items():
+        try:
+            unit = g.admin1(code, country)
+        except UnknownPlace:
+            continue
+        outline = unit.boundary or unit.parent
+        if outline and n is not None:
+            counts[outline] = counts.get(outline, 0) + n
+    features = g.boundaries(country)["features"]
+    for feature in features:
+        code = feature["properties"]["opendtm_code"]
+        feature["properties"] = {
+            "code": code,
+            "name": i18n.region_name(lang, code),
+            "n": counts.get(code, 0),
+        }
+    covered = [f for f in features if f["properties"]["n"]] or features
+    neighbours = [f for f in g.countries_geojson()["features"]
+                  if f["properties"].get("opendtm_code") != country]
+    layers: list[Any] = [
+        alt.Chart(alt.Data(values=neighbours)).mark_geoshape(
+            fill="#eeeeee", stroke="#bbbbbb", strokeWidth=0.5, clip=True
+        ),
+        alt.Chart(alt.Data(values=features)).mark_geoshape(
+            stroke="#ffffff", strokeWidth=0.8, clip=True
+        ).encode(
+            color=alt.condition(
+                "datum.properties.n > 0",
+                alt.Color("properties.n:Q", title=axis,
+                          scale=alt.Scale(scheme={"name": SCHEME, "extent": [0.35, 0.9]},
+                                          zero=False),
+                          legend=alt.Legend(orient="right", format="d",
+                                            gradientLength=120)),
+                alt.value("#dcdcdc"),
+            ),
+            tooltip=["properties.name:N", "properties.n:Q"],
+        ),
+    ]
+    points = _points(lang, country, by_city)
+    if points:
+        # labels near the eastern edge go below their point, so none is cut off
+        west, east = _lon_extent(covered)
+        for p in points:
+            p["east"] = p["lon"] > west + 0.75 * (east - west)
+        base = alt.Chart(alt.Data(values=points)).encode(
+            longitude="lon:Q", latitude="lat:Q"
+        )
+        layers.append(base.mark_circle(size=45, color="#c0392b", stroke="#ffffff",
+                                       strokeWidth=1, opacity=1, clip=True))
+        for east, align, dx, dy in ((False, "left", 6, -6), (True, "center", 0, 13)):
+            layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=10,
+                                         color="#222", clip=True).encode(text="label:N")
+                          .transform_filter(f"datum.east == {str(east).lower()}"))
+    chart = alt.layer(*layers).project(type="mercator", fit=covered).properties(
+        width=WIDTH, height=HEIGHT
+    ).configure(font="DejaVu Sans").configure_view(stroke="#999999", clip=True)
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
+def _lon_extent(features: list[dict[str, Any]]) -> tuple[float, float]:
+    lons: list[float] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list) and node and isinstance(node[0], int | float):
+            lons.append(float(node[0]))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for f in features:
+        walk(f["geometry"]["coordinates"])
+    return (min(lons), max(lons)) if lons else (0.0, 1.0)
+
+
+def _points(lang: str, country: str, by_city: dict[str, Any]) -> list[dict[str, Any]]:
+    g = gazetteer()
+    out = []
+    for name in sorted(by_city):
+        try:
+            city = g.city(name, country)
+        except UnknownPlace:
+            continue
+        out.append({"lon": city.lon, "lat": city.lat,
+                    "label": city.name_ru if lang == "ru" else city.name_en})
+    return out
