@@ -148,5 +148,9 @@ def _print_tables(data: dict[str, Any]) -> None:
                       highlight=False)
 
 
+from .bulletin import bulletin  # noqa: E402
+
+app.command()(bulletin)
+
 if __name__ == "__main__":
     app()

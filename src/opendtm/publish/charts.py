@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import re
+
 import altair as alt
 import vl_convert
 
 from . import i18n
+from .sections import Figure
 
 FONT = "DejaVu Sans"
 PALETTE = {"m": "#1f4e79", "f": "#e07b39", "not_recorded": "#9a9a9a"}
 BAR = "#1f6f8b"
 WIDTH = 380
+_PRECISION = re.compile(r"(\d\.\d)\d+")
 
 
 def bars(
@@ -61,8 +65,9 @@ def bars(
 
 
 def svg(spec: dict[str, Any]) -> str:
+    """The SVG, with coordinates to a tenth of a point (outlines come out at half the size)."""
     rendered: str = vl_convert.vegalite_to_svg(spec)
-    return rendered
+    return _PRECISION.sub(r"\1", rendered)
 
 
 def png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
@@ -70,25 +75,16 @@ def png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
     return rendered
 
 
-def by_sex(lang: str, block: dict[str, Any], axis_key: str = "axis_people") -> dict[str, Any]:
-    rows: list[tuple[str, int | None, str | None]] = [
-        (i18n.label(lang, "sex", "m"), block.get("male"), PALETTE["m"]),
-        (i18n.label(lang, "sex", "f"), block.get("female"), PALETTE["f"]),
-    ]
-    if block.get("not_recorded"):
-        rows.append((i18n.label(lang, "sex", "not_recorded"), block["not_recorded"],
-                     PALETTE["not_recorded"]))
-    return bars(lang, rows, i18n.text(lang, axis_key), block.get("total"))
-
-
-def breakdown(
-    lang: str, cells: dict[str, Any], group: str, axis_key: str, whole: int | None = None
-) -> dict[str, Any]:
-    """Largest first, suppressed cells last; ``group`` is ``country`` or a label group."""
-    order = sorted(cells.items(), key=lambda kv: (kv[1] is None, -(kv[1] or 0), kv[0]))
-    rows: list[tuple[str, int | None, str | None]] = [
-        (i18n.country_name(lang, code) if group == "country" else
-         i18n.label(lang, group, code), n, None)
-        for code, n in order
-    ]
-    return bars(lang, rows, i18n.text(lang, axis_key), whole)
+def figure_spec(lang: str, fig: Figure) -> dict[str, Any]:
+    """The bar chart of one figure: sexes in a fixed order and colour, other breakdowns
+    largest first with suppressed cells last."""
+    axis = i18n.text(lang, fig.unit)
+    if fig.dimension == "sex":
+        rows = [(i18n.label(lang, "sex", code), n, PALETTE[code]) for code, n in fig.rows]
+        return bars(lang, rows, axis, fig.whole)
+    order = sorted(fig.rows, key=lambda kv: (kv[1] is None, -(kv[1] or 0), kv[0]))
+    if fig.dimension in ("destination", "origin"):
+        labelled = [(i18n.country_name(lang, code), n, None) for code, n in order]
+    else:
+        labelled = [(i18n.label(lang, fig.dimension, code), n, None) for code, n in order]
+    return bars(lang, labelled, axis, fig.whole)

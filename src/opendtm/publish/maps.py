@@ -3,7 +3,8 @@
 Outlines come from the gazetteer's boundaries; a unit without an outline of its own (a city
 of republican status such as Shymkent) is counted in the unit whose outline holds it. The
 view is fitted to the covered units, so a country as large as Russia shows the part where
-help was given; neighbouring countries are drawn in grey for orientation.
+help was given; neighbouring countries are drawn in grey for orientation. Only outlines
+near the view are kept, which keeps the SVG small.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import i18n
 
 WIDTH, HEIGHT = 460, 300
 SCHEME = "blues"
+Box = tuple[float, float, float, float]  # west, south, east, north
 
 
 def coverage(lang: str, country: str, by_region: dict[str, Any],
@@ -36,18 +38,23 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
     for feature in features:
         code = feature["properties"]["opendtm_code"]
         feature["properties"] = {
-            "code": code,
-            "name": i18n.region_name(lang, code),
-            "n": counts.get(code, 0),
+            "code": code, "name": i18n.region_name(lang, code), "n": counts.get(code, 0),
         }
     covered = [f for f in features if f["properties"]["n"]] or features
+    view = _grow(_union([_box(f) for f in covered]), 0.6)
+    features = [f for f in features if _meets(_box(f), view)]
     neighbours = [f for f in g.countries_geojson()["features"]
-                  if f["properties"].get("opendtm_code") != country]
+                  if f["properties"].get("opendtm_code") != country and _meets(_box(f), view)]
+    points = _points(lang, country, by_city)
+    west, _, east, _ = _union([_box(f) for f in covered])
+    for p in points:
+        # labels near the eastern edge go below their point, so none is cut off
+        p["east"] = p["lon"] > west + 0.75 * (east - west)
     layers: list[Any] = [
-        alt.Chart(alt.Data(values=neighbours)).mark_geoshape(
+        alt.Chart(alt.NamedData(name="neighbours")).mark_geoshape(
             fill="#eeeeee", stroke="#bbbbbb", strokeWidth=0.5, clip=True
         ),
-        alt.Chart(alt.Data(values=features)).mark_geoshape(
+        alt.Chart(alt.NamedData(name="regions")).mark_geoshape(
             stroke="#ffffff", strokeWidth=0.8, clip=True
         ).encode(
             color=alt.condition(
@@ -55,20 +62,13 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
                 alt.Color("properties.n:Q", title=axis,
                           scale=alt.Scale(scheme={"name": SCHEME, "extent": [0.35, 0.9]},
                                           zero=False),
-                          legend=alt.Legend(orient="right", format="d",
-                                            gradientLength=120)),
+                          legend=alt.Legend(orient="right", format="d", gradientLength=120)),
                 alt.value("#dcdcdc"),
             ),
-            tooltip=["properties.name:N", "properties.n:Q"],
         ),
     ]
-    points = _points(lang, country, by_city)
     if points:
-        # labels near the eastern edge go below their point, so none is cut off
-        west, east = _lon_extent(covered)
-        for p in points:
-            p["east"] = p["lon"] > west + 0.75 * (east - west)
-        base = alt.Chart(alt.Data(values=points)).encode(
+        base = alt.Chart(alt.NamedData(name="places")).encode(
             longitude="lon:Q", latitude="lat:Q"
         )
         layers.append(base.mark_circle(size=45, color="#c0392b", stroke="#ffffff",
@@ -77,26 +77,43 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
             layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=10,
                                          color="#222", clip=True).encode(text="label:N")
                           .transform_filter(f"datum.east == {str(east).lower()}"))
-    chart = alt.layer(*layers).project(type="mercator", fit=covered).properties(
-        width=WIDTH, height=HEIGHT
-    ).configure(font="DejaVu Sans").configure_view(stroke="#999999", clip=True)
+    chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT).configure(
+        font="DejaVu Sans").configure_view(stroke="#999999")
     spec: dict[str, Any] = chart.to_dict()
+    # the outlines go in after validation: validating them is slow and adds nothing
+    spec["projection"] = {"type": "mercator", "fit": covered}
+    spec["datasets"] = {"neighbours": neighbours, "regions": features, "places": points}
     return spec
 
 
-def _lon_extent(features: list[dict[str, Any]]) -> tuple[float, float]:
-    lons: list[float] = []
+def _box(feature: dict[str, Any]) -> Box:
+    xs: list[float] = []
+    ys: list[float] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, list) and node and isinstance(node[0], int | float):
-            lons.append(float(node[0]))
+            xs.append(float(node[0]))
+            ys.append(float(node[1]))
         elif isinstance(node, list):
             for item in node:
                 walk(item)
 
-    for f in features:
-        walk(f["geometry"]["coordinates"])
-    return (min(lons), max(lons)) if lons else (0.0, 1.0)
+    walk(feature["geometry"]["coordinates"])
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else (0.0, 0.0, 0.0, 0.0)
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _grow(box: Box, by: float) -> Box:
+    dx, dy = (box[2] - box[0]) * by, (box[3] - box[1]) * by
+    return box[0] - dx, box[1] - dy, box[2] + dx, box[3] + dy
+
+
+def _meets(a: Box, b: Box) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _points(lang: str, country: str, by_city: dict[str, Any]) -> list[dict[str, Any]]:
