@@ -47,9 +47,14 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
                   if f["properties"].get("opendtm_code") != country and _meets(_box(f), view)]
     points = _points(lang, country, by_city)
     west, _, east, _ = _union([_box(f) for f in covered])
+    span = east - west
     for p in points:
-        # labels near the eastern edge go below their point, so none is cut off
-        p["east"] = p["lon"] > west + 0.75 * (east - west)
+        # a label goes right of its point; near the eastern edge it goes below, so it is
+        # not cut off, or left when another place lies just below
+        crowded = any(0 < p["lat"] - q["lat"] < 0.08 * span and abs(p["lon"] - q["lon"])
+                      < 0.1 * span for q in points)
+        p["place"] = ("right" if p["lon"] <= west + 0.75 * span
+                      else "left" if crowded else "below")
     layers: list[Any] = [
         alt.Chart(alt.NamedData(name="neighbours")).mark_geoshape(
             fill="#eeeeee", stroke="#bbbbbb", strokeWidth=0.5, clip=True
@@ -73,10 +78,11 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
         )
         layers.append(base.mark_circle(size=45, color="#c0392b", stroke="#ffffff",
                                        strokeWidth=1, opacity=1, clip=True))
-        for east, align, dx, dy in ((False, "left", 6, -6), (True, "center", 0, 13)):
+        for place, align, dx, dy in (("right", "left", 6, -6), ("below", "center", 0, 13),
+                                     ("left", "right", -6, -6)):
             layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=10,
                                          color="#222", clip=True).encode(text="label:N")
-                          .transform_filter(f"datum.east == {str(east).lower()}"))
+                          .transform_filter(f"datum.place == '{place}'"))
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT).configure(
         font="DejaVu Sans").configure_view(stroke="#999999")
     spec: dict[str, Any] = chart.to_dict()
