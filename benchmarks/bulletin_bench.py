@@ -63,11 +63,11 @@ def sql_figures(a: pa.Table, c: pa.Table, v: pa.Table) -> int:
     con.register("a", a)
     con.register("c", c)
     con.register("v", v)
-    n = 0
-    for lvl, keys in (("c", "country"), ("p", "country, partner")):
+    n = [0]
+
+    def level(lvl: str, keys: str) -> None:
         def q(sql: str, **kw: str) -> None:
-            nonlocal n
-            n += len(con.execute(sql.format(keys=keys, lvl=lvl, **kw)).fetchall())
+            n[0] += len(con.execute(sql.format(keys=keys, lvl=lvl, **kw)).fetchall())
 
         def subset(name: str, where: str) -> None:
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_{lvl} AS SELECT * FROM a "
@@ -111,7 +111,10 @@ def sql_figures(a: pa.Table, c: pa.Table, v: pa.Table) -> int:
         q("SELECT {keys}, count(DISTINCT partner), count(DISTINCT admin1_code), "
           "count(DISTINCT coalesce(city, admin1_code)), min(delivered_on), max(delivered_on) "
           "FROM a GROUP BY ALL")
-    return n
+
+    for lvl, keys in (("c", "country"), ("p", "country, partner")):
+        level(lvl, keys)
+    return n[0]
 
 
 def pandas_figures(a: pa.Table, c: pa.Table, v: pa.Table) -> int:

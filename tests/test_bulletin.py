@@ -191,24 +191,38 @@ def test_no_public_output_holds_personal_data(sqlite_demo: str, public: Path) ->
 def test_hxl_exports_validate(public: Path) -> None:
     import hxl
 
+    from hxl.input import InputOptions
+
     schema_rows = [
-        ["#valid_tag", "#valid_required", "#valid_datatype", "#valid_value+list"],
-        ["#country+code", "true", "text", "KGZ|TJK|KAZ|RUS|UZB"],
-        ["#reached", "", "number", ""],
-        ["#meta+suppressed", "", "text", "yes"],
+        ["#valid_tag", "#valid_required", "#valid_datatype", "#valid_value+list",
+         "#valid_value+regex"],
+        ["#country+code-dest-origin", "true", "text", "KGZ|TJK|KAZ|RUS|UZB", ""],
+        ["#country+dest", "", "text", "", "^[A-Z]{3}$"],
+        ["#country+origin", "", "text", "", "^[A-Z]{3}$"],
+        ["#adm1+code", "", "text", "", "^[A-Z]{2}-[A-Z]{1,3}$"],
+        ["#sex", "", "text", "m|f|not_recorded", ""],
+        ["#reached", "true", "number", "", ""],
+        ["#meta+suppressed", "", "text", "yes", ""],
     ]
-    schema_ = hxl.schema(schema_rows)
+    errors: list[str] = []
+    schema_ = hxl.schema(schema_rows, callback=lambda e: errors.append(
+        f"{e.rule.tag_pattern} {e.value!r}: {e.message}"))
+    local = InputOptions(allow_local=True)
     files = sorted((public / "hxl").glob("*.csv"))
     assert len(files) == 18
     for path in files:
-        problems: list[str] = []
-        dataset = hxl.data(str(path))
+        dataset = hxl.data(str(path), local)
         tags = dataset.display_tags
         assert tags[0] == "#country+code" and tags[2].startswith("#reached")
-        assert schema_.validate(dataset, callback=lambda e: problems.append(str(e))), problems
-        rows = list(hxl.data(str(path)))
+        assert schema_.validate(dataset), (path.name, errors)
+        rows = list(hxl.data(str(path), local))
         assert rows
         for row in rows:
             assert (row.get("#meta+suppressed") == "yes") == (row.get("#reached") in ("", None))
+    bad = public.parent / "bad.csv"
+    bad.write_text("a,b,c,d\n#country+code,#sex,#reached+ind,#meta+suppressed\n"
+                   "KGZ,x,12,\nKGZ,m,abc,\n", "utf-8")
+    assert not schema_.validate(hxl.data(str(bad), local))  # the schema can fail
+    assert any("'x'" in e for e in errors) and any("'abc'" in e for e in errors)
     dest = (public / "hxl" / "KAZ_04_return_destination.csv").read_text("utf-8")
     assert "#country+code+dest" in dest and "KAZ,UKR,,yes" in dest and "KAZ,UZB,40," in dest

@@ -34,14 +34,16 @@ def connect() -> ibis.BaseBackend:
 
 
 def compute(
-    assist: pa.Table, contacts: pa.Table, vulns: pa.Table, keys: list[str],
-    con: ibis.BaseBackend | None = None,
+    assist: pa.Table | ir.Table, contacts: pa.Table | ir.Table, vulns: pa.Table | ir.Table,
+    keys: list[str], con: ibis.BaseBackend | None = None,
 ) -> Figures:
-    """All figures for each scope given by ``keys`` (COUNTRY or PARTNER)."""
+    """All figures for each scope given by ``keys`` (COUNTRY or PARTNER).
+
+    The facts are Arrow tables (run in memory on ``con``) or tables of ``con`` itself, such
+    as Spark tables on a cluster."""
     con = con or connect()
-    a = ibis.memtable(assist)
-    c = ibis.memtable(contacts)
-    v = ibis.memtable(vulns)
+    a, c, v = (t if isinstance(t, ir.Table) else ibis.memtable(t)
+               for t in (assist, contacts, vulns))
     out: Figures = defaultdict(dict)
 
     def put(path: str, rows: dict[Scope, Any]) -> None:

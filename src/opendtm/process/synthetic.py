@@ -4,6 +4,7 @@ running the figures on other engines. Deterministic for a given seed; no persona
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -21,6 +22,13 @@ COUNTRIES = {
 NATIONALITIES = ["UZB", "TJK", "KGZ", "RUS", "KAZ", "MDA", "UKR", "AFG", "TKM", "AZE"]
 TYPES = [t.value for t in AssistanceType]
 VULNERABILITIES = ["income_loss", "undocumented", "disability", "vot", "gbv"]
+
+
+def nulls(values: Any, where: Any) -> Any:
+    """``values`` as an object array with ``None`` where ``where`` is true."""
+    out = np.asarray(values).astype(object)
+    out[where] = None
+    return out
 
 
 def facts(rows: int, seed: int = 7, people_per_row: float = 0.4) -> tuple[
@@ -53,31 +61,30 @@ def facts(rows: int, seed: int = 7, people_per_row: float = 0.4) -> tuple[
     is_return = type_ == "return"
     start = dt.date(2020, 10, 1)
     days = rng.integers(0, 240, rows)
-    person_key = np.where(family_rows, None, person.astype(object))
-    family_id = np.where(family_rows, (person // 3).astype(object), None)
+    person_key = nulls(person, family_rows)
+    family_id = nulls(person // 3, ~family_rows)
     assist = pa.table({
         "assistance_id": pa.array(np.arange(rows, dtype=np.int64)),
         "country": pa.array(country, pa.string()),
         "partner": pa.array(partner, pa.string()),
         "person_key": pa.array(person_key, pa.int64()),
         "family_id": pa.array(family_id, pa.int64()),
-        "family_nationality": pa.array(np.where(family_rows, p_nat[person], None), pa.string()),
-        "sex": pa.array(np.where(family_rows, None, p_sex[person]), pa.string()),
-        "age_months": pa.array(np.where(family_rows, None, (p_age[person] + days // 30)
-                                        .astype(object)), pa.int64()),
-        "nationality": pa.array(np.where(family_rows, None, p_nat[person]), pa.string()),
-        "migrant_status": pa.array(np.where(family_rows, None, p_status[person]), pa.string()),
-        "previous_country": pa.array(np.where(family_rows, None, p_prev[person]), pa.string()),
+        "family_nationality": pa.array(nulls(p_nat[person], ~family_rows), pa.string()),
+        "sex": pa.array(nulls(p_sex[person], family_rows), pa.string()),
+        "age_months": pa.array(nulls(p_age[person] + days // 30, family_rows), pa.int64()),
+        "nationality": pa.array(nulls(p_nat[person], family_rows), pa.string()),
+        "migrant_status": pa.array(nulls(p_status[person], family_rows), pa.string()),
+        "previous_country": pa.array(nulls(p_prev[person], family_rows), pa.string()),
         "type": pa.array(type_, pa.string()),
         "category": pa.array(category, pa.string()),
         "delivered_on": pa.array(np.datetime64(start) + days.astype("timedelta64[D]"),
                                  pa.date32()),
         "admin1_code": pa.array(region, pa.string()),
         "city": pa.array(np.full(rows, None, dtype=object), pa.string()),
-        "return_from": pa.array(np.where(is_return, country, None), pa.string()),
-        "return_to": pa.array(np.where(is_return, p_nat[person], None), pa.string()),
-        "transport_mode": pa.array(np.where(is_return, rng.choice(
-            np.array(["air", "land"], dtype=object), rows), None), pa.string()),
+        "return_from": pa.array(nulls(country, ~is_return), pa.string()),
+        "return_to": pa.array(nulls(p_nat[person], ~is_return), pa.string()),
+        "transport_mode": pa.array(nulls(rng.choice(np.array(["air", "land"], dtype=object),
+                                                    rows), ~is_return), pa.string()),
         "consultation_topic": pa.array(np.full(rows, None, dtype=object), pa.string()),
     }, schema=ASSISTANCE_SCHEMA)
     n_contacts = max(1, rows // 100)

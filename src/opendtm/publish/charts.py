@@ -7,9 +7,9 @@ and reads ``x``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import vl_convert
@@ -25,7 +25,7 @@ _PRECISION = re.compile(r"(\d\.\d)\d+")
 
 
 def bars(
-    lang: str, rows: list[tuple[str, int | None, str | None]], axis: str,
+    lang: str, rows: Sequence[tuple[str, int | None, str | None]], axis: str,
     whole: int | None = None,
 ) -> dict[str, Any]:
     """A Vega-Lite spec: one bar per ``(label, count, colour)`` row, in the given order.
@@ -46,7 +46,7 @@ def bars(
         for i, (label, n, colour) in enumerate(rows)
     ]
     top = max(known, default=1) or 1
-    base = alt.Chart(alt.Data(values=values)).encode(
+    base = alt.Chart(alt.NamedData(name="bars")).encode(
         y=alt.Y("label:N", sort=alt.EncodingSortField(field="order", op="min"), title=None,
                 axis=alt.Axis(labelLimit=220, labelFontSize=11)),
     )
@@ -61,6 +61,7 @@ def bars(
     spec: dict[str, Any] = chart.properties(width=WIDTH, height=height).configure(
         font=FONT
     ).configure_view(stroke=None).to_dict()
+    spec["datasets"] = {"bars": values}
     return spec
 
 

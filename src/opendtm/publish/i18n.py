@@ -113,8 +113,7 @@ def country_name(lang: str, code: str) -> str:
         return code
     if lang == "ru":
         return country.name_ru
-    names: dict[str, str] = Locale.parse("en").territories
-    return names.get(country.iso2, country.name_en)
+    return str(Locale.parse("en").territories.get(country.iso2, country.name_en))
 
 
 def region_name(lang: str, code: str) -> str:
@@ -152,7 +151,8 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
     "sex": {"m": {"en": "Male", "ru": "Мужчины"}, "f": {"en": "Female", "ru": "Женщины"},
             "not_recorded": {"en": "Not recorded", "ru": "Не указан"}},
     "category": {
-        "food_nfi": {"en": "Food and non-food items", "ru": "Продукты и непродовольственные товары"},
+        "food_nfi": {"en": "Food and non-food items",
+                     "ru": "Продукты и непродовольственные товары"},
         "shelter": {"en": "Temporary shelter", "ru": "Временное жильё"},
         "medical": {"en": "Medical assistance", "ru": "Медицинская помощь"},
         "return": {"en": "Assisted voluntary return", "ru": "Добровольное возвращение"},

@@ -9,7 +9,7 @@ near the view are kept, which keeps the SVG small.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 
@@ -20,6 +20,10 @@ from . import i18n
 WIDTH, HEIGHT = 460, 300
 SCHEME = "blues"
 Box = tuple[float, float, float, float]  # west, south, east, north
+Align = Literal["left", "center", "right"]
+PLACEMENTS: tuple[tuple[str, Align, int, int], ...] = (
+    ("right", "left", 6, -6), ("below", "center", 0, 13), ("left", "right", -6, -6),
+)
 
 
 def coverage(lang: str, country: str, by_region: dict[str, Any],
@@ -78,8 +82,7 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
         )
         layers.append(base.mark_circle(size=45, color="#c0392b", stroke="#ffffff",
                                        strokeWidth=1, opacity=1, clip=True))
-        for place, align, dx, dy in (("right", "left", 6, -6), ("below", "center", 0, 13),
-                                     ("left", "right", -6, -6)):
+        for place, align, dx, dy in PLACEMENTS:
             layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=10,
                                          color="#222", clip=True).encode(text="label:N")
                           .transform_filter(f"datum.place == '{place}'"))

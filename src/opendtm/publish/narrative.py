@@ -48,12 +48,14 @@ def age_range(lang: str, block: dict[str, Any]) -> str:
 def breakdown(lang: str, cells: dict[str, Any], kind: str = "country") -> str:
     """``Uzbekistan (40), Moldova (38) and Ukraine (x)``, largest first, suppressed last."""
     order = sorted(cells.items(), key=lambda kv: (kv[1] is None, -(kv[1] or 0)))
-    names = {
-        "country": lambda c: i18n.country_name(lang, c),
-        "vulnerability": lambda c: i18n.label(lang, "vulnerability", c),
-        "status": lambda c: i18n.label(lang, "status", c),
-        "category": lambda c: i18n.label(lang, "category", c).lower(),
-    }[kind]
+
+    def names(code: str) -> str:
+        if kind == "country":
+            return i18n.country_name(lang, code)
+        if kind == "category":
+            return i18n.label(lang, kind, code).lower()
+        return i18n.label(lang, kind, code)
+
     return i18n.listing(lang, [f"{names(code)} ({num(lang, n)})" for code, n in order])
 
 
