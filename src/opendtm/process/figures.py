@@ -7,6 +7,7 @@ for every *scope*: a country, and a partner within a country. Counting rules
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -55,7 +56,7 @@ def compute(
             node[leaf] = value
 
     people = a.filter(a.person_key.notnull())
-    persons = _persons(people, keys)
+    persons = _once(con, _persons(people, keys))
     put("individuals", _individuals(con, persons, keys))
     for col, name in (
         ("nationality", "by_nationality"),
@@ -78,12 +79,12 @@ def compute(
     put("return.by_mode", _unique_by(con, ret, keys, "transport_mode"))
 
     food = people.filter(people.category == AssistanceCategory.FOOD_NFI.value)
-    food_persons = _persons(food, keys)
+    food_persons = _once(con, _persons(food, keys))
     put("food_nfi", _individuals(con, food_persons, keys))
     put("food_nfi.by_nationality", _count_by(con, food_persons, keys, "nationality"))
 
     pre = people.filter(people.type.isin([t.value for t in PRE_DEPARTURE]))
-    pre_persons = _persons(pre, keys)
+    pre_persons = _once(con, _persons(pre, keys))
     put("pre_departure", _individuals(con, pre_persons, keys))
     put("pre_departure.by_nationality", _count_by(con, pre_persons, keys, "nationality"))
     put("pre_departure.by_status", _count_by(con, pre_persons, keys, "migrant_status"))
@@ -122,6 +123,15 @@ def compute(
     for block in out.values():
         block.get("coverage", {}).get("region_codes", []).sort()
     return dict(out)
+
+
+def _once(con: ibis.BaseBackend, t: ir.Table) -> ir.Table:
+    """A per-person table feeds several figures: on DuckDB it is computed once, into a
+    temporary table; other engines plan it into each query."""
+    if con.name != "duckdb":
+        return t
+    table: ir.Table = con.create_table(f"opendtm_{uuid.uuid4().hex}", t, temp=True)
+    return table
 
 
 def _persons(people: ir.Table, keys: list[str]) -> ir.Table:
