@@ -190,7 +190,6 @@ def test_no_public_output_holds_personal_data(sqlite_demo: str, public: Path) ->
 
 def test_hxl_exports_validate(public: Path) -> None:
     import hxl
-
     from hxl.input import InputOptions
 
     schema_rows = [
