@@ -200,7 +200,7 @@ def test_hxl_exports_validate(public: Path) -> None:
         ["#country+origin", "", "text", "", "^[A-Z]{3}$"],
         ["#adm1+code", "", "text", "", "^[A-Z]{2}-[A-Z]{1,3}$"],
         ["#sex", "", "text", "m|f|not_recorded", ""],
-        ["#reached", "true", "number", "", ""],
+        ["#reached", "", "number", "", ""],
         ["#meta+suppressed", "", "text", "yes", ""],
     ]
     errors: list[str] = []
