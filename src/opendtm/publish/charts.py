@@ -22,6 +22,8 @@ PALETTE = {"m": "#1f4e79", "f": "#e07b39", "not_recorded": "#9a9a9a"}
 BAR = "#1f6f8b"
 WIDTH = 380
 _PRECISION = re.compile(r"(\d\.\d)\d+")
+_PATH = re.compile(r'(<path[^>]*? d=")([^"]*)"')
+_POLYLINE = re.compile(r"(M-?[\d.]+,-?[\d.]+(L-?[\d.]+,-?[\d.]+)*Z?)+")
 
 
 def bars(
@@ -66,9 +68,41 @@ def bars(
 
 
 def svg(spec: dict[str, Any]) -> str:
-    """The SVG, with coordinates to a tenth of a point (outlines come out at half the size)."""
+    """The SVG, with coordinates to a tenth of a point and outlines trimmed outside the view
+    (a map's neighbouring countries come out a fraction of their size)."""
     rendered: str = vl_convert.vegalite_to_svg(spec)
+    width = float(spec.get("width", WIDTH))
+    height = float(spec.get("height", 300))
+    rendered = _PATH.sub(lambda m: m.group(1) + _trim(m.group(2), width, height) + '"',
+                         rendered)
     return _PRECISION.sub(r"\1", rendered)
+
+
+def _trim(d: str, width: float, height: float, margin: float = 20.0) -> str:
+    """Drop the middle points of every run of consecutive points that lie beyond the same
+    edge of the view: the chord that replaces them stays beyond that edge, so nothing
+    visible changes."""
+    if len(d) < 400 or not _POLYLINE.fullmatch(d):
+        return d
+    out: list[str] = []
+    for sub in d.split("M")[1:]:
+        closed = sub.endswith("Z")
+        points = [tuple(map(float, p.split(","))) for p in sub.rstrip("Z").split("L")]
+
+        def side(pt: tuple[float, ...]) -> int:
+            x, y = pt
+            return (1 if x < -margin else 2 if x > width + margin else
+                    3 if y < -margin else 4 if y > height + margin else 0)
+
+        kept = []
+        for i, pt in enumerate(points):
+            s = side(pt)
+            inner = 0 < i < len(points) - 1
+            if inner and s and side(points[i - 1]) == s == side(points[i + 1]):
+                continue
+            kept.append(pt)
+        out.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in kept) + ("Z" if closed else ""))
+    return "".join(out)
 
 
 def png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
