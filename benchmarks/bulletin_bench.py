@@ -12,6 +12,7 @@ within 1.5x of hand-written SQL; the demo bulletin under 10 s.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -201,7 +202,8 @@ def main() -> None:
                         "loaded (default: a fresh SQLite database)")
     parser.add_argument("--skip-demo", action="store_true")
     args = parser.parse_args()
-    print(f"synthetic facts: {args.rows:,} assistance rows, five countries")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"synthetic facts: {args.rows:,} assistance rows, five countries; load {load}")
     _, (a, c, v) = timed("generate", lambda: synthetic.facts(args.rows))
     t_ibis, _ = timed("Ibis on DuckDB (opendtm)", lambda: ibis_figures(a, c, v))
     t_sql, _ = timed("hand-written DuckDB SQL", lambda: sql_figures(a, c, v))
