@@ -214,18 +214,9 @@ def main() -> None:
     if not args.skip_demo:
         url = args.demo_db
         if url is None:
-            from opendtm.services.demo import load_demo
-            from opendtm.services.reference import sync_gazetteer
-            from opendtm.store import schema
-            from opendtm.store.database import make_engine, unit_of_work
+            from opendtm.services.demo import prepare_demo
 
-            url = f"sqlite:///{tempfile.mkdtemp()}/demo.db"
-            engine = make_engine(url)
-            schema.upgrade(engine)
-            with unit_of_work(engine) as session:
-                sync_gazetteer(session)
-            load_demo(engine)
-            engine.dispose()
+            url = prepare_demo(f"sqlite:///{tempfile.mkdtemp()}/demo.db")
         demo_bulletin(url)
 
 

@@ -16,10 +16,8 @@ from sqlalchemy import select
 from opendtm.demo.seed import SEED_FIGURES
 from opendtm.publish import config
 from opendtm.services.bulletin import Request, build
-from opendtm.services.demo import load_demo
-from opendtm.services.reference import sync_gazetteer
+from opendtm.services.demo import prepare_demo
 from opendtm.services.stats import lookup
-from opendtm.store import schema
 from opendtm.store.database import make_engine, unit_of_work
 from opendtm.store.models import Assistance, ConsultationContact, Person, PersonIdentity
 
@@ -27,24 +25,14 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                    reason="poppler-utils (pdftotext) not installed")
 
 
-def demo_db(url: str) -> str:
-    engine = make_engine(url)
-    schema.upgrade(engine)
-    with unit_of_work(engine) as session:
-        sync_gazetteer(session)
-    load_demo(engine)
-    engine.dispose()
-    return url
-
-
 @pytest.fixture(scope="module")
 def demo_url(module_db_url: str) -> str:
-    return demo_db(module_db_url)
+    return prepare_demo(module_db_url)
 
 
 @pytest.fixture(scope="module")
 def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return demo_db(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'opendtm.db'}")
+    return prepare_demo(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'opendtm.db'}")
 
 
 def run(url: str, out: Path, **kw: Any) -> dict[str, Any]:

@@ -12,22 +12,14 @@ from typer.testing import CliRunner
 from opendtm.cli.main import app
 from opendtm.publish import config
 from opendtm.services.bulletin import BulletinError, Request, build
-from opendtm.services.demo import load_demo
-from opendtm.services.reference import sync_gazetteer
-from opendtm.store import schema
-from opendtm.store.database import make_engine, unit_of_work
+from opendtm.services.demo import prepare_demo
+from opendtm.store.database import make_engine
 from opendtm.store.models import Assistance
 
 
 @pytest.fixture(scope="module")
 def demo_url(module_db_url: str) -> str:
-    engine = make_engine(module_db_url)
-    schema.upgrade(engine)
-    with unit_of_work(engine) as session:
-        sync_gazetteer(session)
-    load_demo(engine)
-    engine.dispose()
-    return module_db_url
+    return prepare_demo(module_db_url)
 
 
 def test_empty_period_is_a_clear_message(demo_url: str, tmp_path: Path) -> None:
