@@ -50,7 +50,7 @@ def bars(
     top = max(known, default=1) or 1
     base = alt.Chart(alt.NamedData(name="bars")).encode(
         y=alt.Y("label:N", sort=alt.EncodingSortField(field="order", op="min"), title=None,
-                axis=alt.Axis(labelLimit=220, labelFontSize=11)),
+                axis=alt.Axis(labelLimit=280, labelFontSize=11)),
     )
     scale = alt.Scale(domain=[0, top * 1.35])
     chart = base.mark_bar(height={"band": 0.7}).encode(

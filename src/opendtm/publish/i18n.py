@@ -152,7 +152,7 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
             "not_recorded": {"en": "Not recorded", "ru": "Не указан"}},
     "category": {
         "food_nfi": {"en": "Food and non-food items",
-                     "ru": "Продукты и непродовольственные товары"},
+                     "ru": "Продукты и непрод. товары"},
         "shelter": {"en": "Temporary shelter", "ru": "Временное жильё"},
         "medical": {"en": "Medical assistance", "ru": "Медицинская помощь"},
         "return": {"en": "Assisted voluntary return", "ru": "Добровольное возвращение"},

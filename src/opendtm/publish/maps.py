@@ -83,9 +83,14 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
         layers.append(base.mark_circle(size=45, color="#c0392b", stroke="#ffffff",
                                        strokeWidth=1, opacity=1, clip=True))
         for place, align, dx, dy in PLACEMENTS:
-            layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=10,
-                                         color="#222", clip=True).encode(text="label:N")
-                          .transform_filter(f"datum.place == '{place}'"))
+            # a white halo under each label keeps it readable over outlines and fills
+            for halo in (True, False):
+                style: dict[str, Any] = {"stroke": "#ffffff", "strokeWidth": 3,
+                                         "strokeOpacity": 0.85, "strokeJoin": "round"} if halo else {}
+                layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=10,
+                                             color="#222", clip=True, **style)
+                              .encode(text="label:N")
+                              .transform_filter(f"datum.place == '{place}'"))
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT).configure(
         font="DejaVu Sans").configure_view(stroke="#999999")
     spec: dict[str, Any] = chart.to_dict()
