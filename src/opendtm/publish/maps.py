@@ -86,7 +86,8 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
             # a white halo under each label keeps it readable over outlines and fills
             for halo in (True, False):
                 style: dict[str, Any] = {"stroke": "#ffffff", "strokeWidth": 3,
-                                         "strokeOpacity": 0.85, "strokeJoin": "round"} if halo else {}
+                                         "strokeOpacity": 0.85,
+                                         "strokeJoin": "round"} if halo else {}
                 layers.append(base.mark_text(align=align, dx=dx, dy=dy, fontSize=10,
                                              color="#222", clip=True, **style)
                               .encode(text="label:N")
