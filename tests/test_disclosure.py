@@ -12,8 +12,10 @@ def test_secondary_hides_enough_to_protect_the_small_cell() -> None:
     assert secondary({"a": 1, "b": 1, "c": 13, "d": 40}, ["a", "b"], 5) == ["c"]
     # two small cells adding up to the threshold are safe together
     assert secondary({"a": 2, "b": 3, "c": 40}, ["a", "b"], 5) == []
-    # zeros reveal nothing and are never chosen
+    # a zero is chosen only when nothing else is left: 2 boys, 0 girls, 2 minors
     assert secondary({"a": 2, "z": 0, "c": 9}, ["a"], 5) == ["c"]
+    assert secondary({"boys": 2, "girls": 0}, ["boys"], 5) == ["girls"]
+    assert secondary({"a": 1, "b": 1, "z": 0, "y": 0}, ["a", "b"], 5) == []
 
 
 def test_rules_pick_what_a_public_bulletin_hides() -> None:
@@ -40,11 +42,12 @@ def test_rules_pick_what_a_public_bulletin_hides() -> None:
         "X.by_nationality.AFG": "single-dimension",
         "X.by_nationality.TJK": "secondary",
         "X.by_partner.P.individuals.boys": "crossed",
+        "X.by_partner.P.individuals.girls": "secondary",  # 1 boy, 0 girls, 1 minor
     }
     assert safe["by_previous_country"] == {"RUS": 29, "IND": 1}  # origin not configured
     assert safe["individuals"]["male"] == 20 and safe["individuals"]["minors"] == 7
     assert safe["vulnerabilities"] == {"vot": None, "income_loss": 25}
-    assert safe["by_partner"]["P"]["individuals"]["girls"] == 0
+    assert safe["by_partner"]["P"]["individuals"]["girls"] is None
     assert block["vulnerabilities"]["vot"] == 2  # the input is left as it was
 
 

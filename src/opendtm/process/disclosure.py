@@ -7,7 +7,8 @@ breakdowns named in ``single_dimensions`` (by default nationality and destinatio
 the same threshold. Then, in every group of cells that adds up to a published total, more
 cells are suppressed (secondary suppression) until the hidden cells are at least two and
 add up to at least the threshold, so that no total minus the visible cells reveals a small
-count. Zero is published: it identifies no one.
+count. The smallest non-zero cells go first; a zero is hidden only when no other cell is
+left (two minors, 2 boys and 0 girls: showing the 0 would give the 2 away).
 
 Suppressed cells become ``None`` in the figures; each is listed with its rule.
 """
@@ -119,17 +120,20 @@ def _group(
 def secondary(values: dict[str, int], hidden: list[str], threshold: int) -> list[str]:
     """Cells to hide besides ``hidden`` so that the total cannot reveal them.
 
-    The smallest visible cells are added until at least two cells are hidden and the hidden
-    ones add up to at least the threshold (or every non-zero cell is hidden).
+    The smallest visible non-zero cells, then zeros, are added until at least two cells
+    are hidden and the hidden ones add up to at least the threshold (or every cell is).
     """
     chosen: list[str] = []
     visible = sorted(
-        (n for n, v in values.items() if n not in hidden and v), key=lambda n: (values[n], n)
+        (n for n in values if n not in hidden and values[n] is not None),
+        key=lambda n: (values[n] == 0, values[n], n),
     )
     while visible:
         gone = [*hidden, *chosen]
         if len(gone) >= 2 and sum(values[n] for n in gone) >= threshold:
             break
+        if len(gone) >= 2 and all(values[n] == 0 for n in visible):
+            break  # the rest are zeros: the hidden cells' sum is known, not each one
         chosen.append(visible.pop(0))
     return chosen
 
