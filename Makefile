@@ -14,11 +14,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Set up, create the embedded SQLite database, load the demo and show its key figures.
+## Set up, create the embedded SQLite database, load the demo, show its key figures and
+## build its regional bulletin into ./out/ (English and Russian, HTML, PDF, JSON, HXL).
 demo: setup
 	$(BIN)/opendtm init
 	$(BIN)/opendtm demo
 	$(BIN)/opendtm stats
+	$(BIN)/opendtm bulletin --out out
 
 ## Set up and run the checks and the test suite.
 test: setup lint
@@ -29,4 +31,4 @@ lint: setup
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) opendtm.db opendtm.db-wal opendtm.db-shm
+	rm -rf $(VENV) opendtm.db opendtm.db-wal opendtm.db-shm out

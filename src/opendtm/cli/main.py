@@ -158,5 +158,9 @@ web.register(app)
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
 
+from .bulletin import bulletin  # noqa: E402
+
+app.command()(bulletin)
+
 if __name__ == "__main__":
     app()

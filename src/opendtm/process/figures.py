@@ -7,6 +7,7 @@ for every *scope*: a country, and a partner within a country. Counting rules
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -34,14 +35,16 @@ def connect() -> ibis.BaseBackend:
 
 
 def compute(
-    assist: pa.Table, contacts: pa.Table, vulns: pa.Table, keys: list[str],
-    con: ibis.BaseBackend | None = None,
+    assist: pa.Table | ir.Table, contacts: pa.Table | ir.Table, vulns: pa.Table | ir.Table,
+    keys: list[str], con: ibis.BaseBackend | None = None,
 ) -> Figures:
-    """All figures for each scope given by ``keys`` (COUNTRY or PARTNER)."""
+    """All figures for each scope given by ``keys`` (COUNTRY or PARTNER).
+
+    The facts are Arrow tables (run in memory on ``con``) or tables of ``con`` itself, such
+    as Spark tables on a cluster."""
     con = con or connect()
-    a = ibis.memtable(assist)
-    c = ibis.memtable(contacts)
-    v = ibis.memtable(vulns)
+    a, c, v = (t if isinstance(t, ir.Table) else ibis.memtable(t)
+               for t in (assist, contacts, vulns))
     out: Figures = defaultdict(dict)
 
     def put(path: str, rows: dict[Scope, Any]) -> None:
@@ -53,7 +56,7 @@ def compute(
             node[leaf] = value
 
     people = a.filter(a.person_key.notnull())
-    persons = _persons(people, keys)
+    persons = _once(con, _persons(people, keys))
     put("individuals", _individuals(con, persons, keys))
     for col, name in (
         ("nationality", "by_nationality"),
@@ -66,6 +69,8 @@ def compute(
     put("returnees.by_nationality", _count_by(con, returnees, keys, "nationality"))
     put("by_type", _unique_by(con, people, keys, "type"))
     put("by_category", _unique_by(con, people, keys, "category"))
+    put("by_region", _unique_by(con, people, keys, "admin1_code"))
+    put("by_city", _unique_by(con, people, keys, "city"))
 
     ret = people.filter(people.type == AssistanceType.RETURN.value)
     put("return", _individuals(con, _persons(ret, keys), keys))
@@ -74,12 +79,12 @@ def compute(
     put("return.by_mode", _unique_by(con, ret, keys, "transport_mode"))
 
     food = people.filter(people.category == AssistanceCategory.FOOD_NFI.value)
-    food_persons = _persons(food, keys)
+    food_persons = _once(con, _persons(food, keys))
     put("food_nfi", _individuals(con, food_persons, keys))
     put("food_nfi.by_nationality", _count_by(con, food_persons, keys, "nationality"))
 
     pre = people.filter(people.type.isin([t.value for t in PRE_DEPARTURE]))
-    pre_persons = _persons(pre, keys)
+    pre_persons = _once(con, _persons(pre, keys))
     put("pre_departure", _individuals(con, pre_persons, keys))
     put("pre_departure.by_nationality", _count_by(con, pre_persons, keys, "nationality"))
     put("pre_departure.by_status", _count_by(con, pre_persons, keys, "migrant_status"))
@@ -102,9 +107,13 @@ def compute(
         partners=a.partner.nunique(),
         regions=a.admin1_code.nunique(),
         places=a.city.fill_null(a.admin1_code).nunique(),
+        first_day=a.delivered_on.min(),
+        last_day=a.delivered_on.max(),
     )
     for row in con.to_pyarrow(coverage).to_pylist():
         scope = tuple(row.pop(k) for k in keys)
+        for day in ("first_day", "last_day"):
+            row[day] = None if row[day] is None else row[day].isoformat()
         out[scope]["coverage"] = row
     for row in con.to_pyarrow(a.select(*keys, "admin1_code").distinct()).to_pylist():
         scope = tuple(row[k] for k in keys)
@@ -114,6 +123,15 @@ def compute(
     for block in out.values():
         block.get("coverage", {}).get("region_codes", []).sort()
     return dict(out)
+
+
+def _once(con: ibis.BaseBackend, t: ir.Table) -> ir.Table:
+    """A per-person table feeds several figures: on DuckDB it is computed once, into a
+    temporary table; other engines plan it into each query."""
+    if con.name != "duckdb":
+        return t
+    table: ir.Table = con.create_table(f"opendtm_{uuid.uuid4().hex}", t, temp=True)
+    return table
 
 
 def _persons(people: ir.Table, keys: list[str]) -> ir.Table:

@@ -21,3 +21,22 @@ def load_demo(engine: Engine, progress: Progress | None = None, actor: str = "cl
         builder.build()
         record(session, actor, "load", "demo", None, {"dataset": "bulletin-6-direct-assistance"})
     return True
+
+
+def prepare_demo(url: str) -> str:
+    """A database at ``url`` with the schema, the gazetteer and the demo: what ``make demo``
+    sets up, in one call (for tests and benchmarks). Returns ``url``."""
+    from opendtm.store import schema
+    from opendtm.store.database import make_engine
+
+    from .reference import sync_gazetteer
+
+    engine = make_engine(url)
+    try:
+        schema.upgrade(engine)
+        with unit_of_work(engine) as session:
+            sync_gazetteer(session)
+        load_demo(engine)
+    finally:
+        engine.dispose()
+    return url

@@ -6,11 +6,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import ibis
+import pyarrow as pa
 from sqlalchemy import Engine, select
 
 from opendtm import __version__
 from opendtm.demo.cohorts import PROJECT_CODE
 from opendtm.demo.seed import CONTRADICTIONS, SEED_FIGURES
+from opendtm.domain.problems import Problem
 from opendtm.process import checks, figures
 from opendtm.store import facts
 from opendtm.store.database import safe_url, unit_of_work
@@ -31,21 +34,8 @@ def key_figures(
         vulns = facts.vulnerability_facts(session)
         problems = list(record_problems(session))
         demo = session.scalar(select(Project.id).where(Project.code == PROJECT_CODE)) is not None
-    con = figures.connect()
-    by_country = figures.compute(assist, contacts, vulns, figures.COUNTRY, con)
-    by_partner = figures.compute(assist, contacts, vulns, figures.PARTNER, con)
-    wanted = sorted(countries or known)
-    result: dict[str, Any] = {}
-    for country in wanted:
-        block = by_country.get((country,), {})
-        partners = {
-            scope[1]: fig for scope, fig in sorted(by_partner.items()) if scope[0] == country
-        }
-        block["by_partner"] = partners
-        result[country] = block
-        problems += checks.check_block(country, block)
-        for name, fig in partners.items():
-            problems += checks.check_block(f"{country}.by_partner.{name}", fig)
+    result, found = country_blocks(assist, contacts, vulns, sorted(countries or known))
+    problems += found
     out: dict[str, Any] = {
         "opendtm": __version__,
         "database": safe_url(str(engine.url)),
@@ -57,6 +47,29 @@ def key_figures(
     if demo:
         out["seed"] = compare_with_seed(result)
     return out
+
+
+def country_blocks(
+    assist: pa.Table, contacts: pa.Table, vulns: pa.Table, wanted: Sequence[str],
+    con: ibis.BaseBackend | None = None,
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Figures of each wanted country, its partners' under ``by_partner``, and their checks."""
+    con = con or figures.connect()
+    by_country = figures.compute(assist, contacts, vulns, figures.COUNTRY, con)
+    by_partner = figures.compute(assist, contacts, vulns, figures.PARTNER, con)
+    result: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for country in wanted:
+        block = by_country.get((country,), {})
+        partners = {
+            scope[1]: fig for scope, fig in sorted(by_partner.items()) if scope[0] == country
+        }
+        block["by_partner"] = partners
+        result[country] = block
+        problems += checks.check_block(country, block)
+        for name, fig in partners.items():
+            problems += checks.check_block(f"{country}.by_partner.{name}", fig)
+    return result, problems
 
 
 def lookup(countries: dict[str, Any], key: str) -> Any:

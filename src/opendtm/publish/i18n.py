@@ -1,0 +1,243 @@
+"""English and Russian for the bulletin: labels, plural forms, numbers, dates, place names.
+
+Plural categories come from Babel (CLDR): Russian has ``one`` (1, 21, 101...), ``few``
+(2-4, 22-24...) and ``many`` (0, 5-20, 25-30...); English has ``one`` and ``other``. A
+suppressed count is shown as ``x`` and takes the ``many``/``other`` form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from opendtm.domain.gazetteer import UnknownPlace, gazetteer
+
+LANGUAGES = ("en", "ru")
+SUPPRESSED = "x"
+
+# noun forms by plural category; one word per language
+NOUNS: dict[str, dict[str, dict[str, str]]] = {
+    "migrant": {
+        "en": {"one": "vulnerable migrant", "other": "vulnerable migrants"},
+        "ru": {"one": "уязвимый мигрант", "few": "уязвимых мигранта",
+               "many": "уязвимых мигрантов", "other": "уязвимого мигранта"},
+    },
+    "male": {
+        "en": {"one": "male", "other": "male"},
+        "ru": {"one": "мужчина", "few": "мужчины", "many": "мужчин", "other": "мужчины"},
+    },
+    "female": {
+        "en": {"one": "female", "other": "female"},
+        "ru": {"one": "женщина", "few": "женщины", "many": "женщин", "other": "женщины"},
+    },
+    "not_recorded": {
+        "en": {"one": "sex not recorded", "other": "sex not recorded"},
+        "ru": {"one": "без указания пола", "few": "без указания пола",
+               "many": "без указания пола", "other": "без указания пола"},
+    },
+    "minor": {
+        "en": {"one": "minor", "other": "minors"},
+        "ru": {"one": "несовершеннолетний", "few": "несовершеннолетних",
+               "many": "несовершеннолетних", "other": "несовершеннолетнего"},
+    },
+    "boy": {
+        "en": {"one": "boy", "other": "boys"},
+        "ru": {"one": "мальчик", "few": "мальчика", "many": "мальчиков", "other": "мальчика"},
+    },
+    "girl": {
+        "en": {"one": "girl", "other": "girls"},
+        "ru": {"one": "девочка", "few": "девочки", "many": "девочек", "other": "девочки"},
+    },
+    "partner": {
+        "en": {"one": "partner", "other": "partners"},
+        "ru": {"one": "партнёр", "few": "партнёра", "many": "партнёров", "other": "партнёра"},
+    },
+    "family": {
+        "en": {"one": "family", "other": "families"},
+        "ru": {"one": "семья", "few": "семьи", "many": "семей", "other": "семьи"},
+    },
+    "consultation": {
+        "en": {"one": "consultation", "other": "consultations"},
+        "ru": {"one": "консультация", "few": "консультации", "many": "консультаций",
+               "other": "консультации"},
+    },
+    # "aged 2 to 69" / "в возрасте от 2 до 69 лет": genitive after до
+    "years_upto": {
+        "en": {"one": "", "other": ""},
+        "ru": {"one": "года", "few": "лет", "many": "лет", "other": "года"},
+    },
+    "months_from": {
+        "en": {"one": "month", "other": "months"},
+        "ru": {"one": "месяца", "few": "месяцев", "many": "месяцев", "other": "месяца"},
+    },
+}
+
+
+def plural_form(lang: str, n: int | None) -> str:
+    if n is None:
+        return "many" if lang == "ru" else "other"
+    return str(Locale.parse(lang).plural_form(n))
+
+
+def count(lang: str, n: int | None, noun: str) -> str:
+    """``295 vulnerable migrants``, ``21 уязвимый мигрант``, ``x boys``."""
+    forms = NOUNS[noun][lang]
+    word = forms.get(plural_form(lang, n), forms["other"])
+    return f"{num(lang, n)} {word}".rstrip()
+
+
+def num(lang: str, n: int | None) -> str:
+    if n is None:
+        return SUPPRESSED
+    return format_decimal(n, locale=lang, group_separator=True)
+
+
+def percent(lang: str, part: int | None, whole: int | None) -> str:
+    if part is None or not whole:
+        return SUPPRESSED
+    return f"{round(100 * part / whole)}%" if lang == "en" else f"{round(100 * part / whole)} %"
+
+
+def date(lang: str, day: dt.date) -> str:
+    return format_date(day, "d MMMM y", locale=lang)
+
+
+def country_name(lang: str, code: str) -> str:
+    try:
+        country = gazetteer().country(code)
+    except UnknownPlace:
+        return code
+    if lang == "ru":
+        return country.name_ru
+    return str(Locale.parse("en").territories.get(country.iso2, country.name_en))
+
+
+def region_name(lang: str, code: str) -> str:
+    try:
+        unit = gazetteer().admin1(code)
+    except UnknownPlace:
+        return code
+    return unit.name_ru if lang == "ru" else unit.name_en
+
+
+def city_name(lang: str, name: str, country: str) -> str:
+    try:
+        city = gazetteer().city(name, country)
+    except UnknownPlace:
+        return name
+    return city.name_ru if lang == "ru" else city.name_en
+
+
+def listing(lang: str, items: list[str]) -> str:
+    """``a, b and c`` / ``a, b и c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {'and' if lang == 'en' else 'и'} {items[-1]}"
+
+
+def label(lang: str, group: str, code: str) -> str:
+    return LABELS.get(group, {}).get(code, {}).get(lang, code.replace("_", " "))
+
+
+def text(lang: str, key: str, **values: Any) -> str:
+    return TEXT[key][lang].format(**values)
+
+
+LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "sex": {"m": {"en": "Male", "ru": "Мужчины"}, "f": {"en": "Female", "ru": "Женщины"},
+            "not_recorded": {"en": "Not recorded", "ru": "Не указан"}},
+    "category": {
+        "food_nfi": {"en": "Food and non-food items",
+                     "ru": "Продукты и непрод. товары"},
+        "shelter": {"en": "Temporary shelter", "ru": "Временное жильё"},
+        "medical": {"en": "Medical assistance", "ru": "Медицинская помощь"},
+        "return": {"en": "Assisted voluntary return", "ru": "Добровольное возвращение"},
+        "transport": {"en": "Transportation", "ru": "Транспорт"},
+        "documents": {"en": "Documents", "ru": "Документы"},
+        "consultation": {"en": "Consultations", "ru": "Консультации"},
+        "monitoring": {"en": "Monitoring on arrival", "ru": "Мониторинг по прибытии"},
+        "other": {"en": "Other", "ru": "Другое"},
+    },
+    "vulnerability": {
+        "vot": {"en": "victims of trafficking", "ru": "жертвы торговли людьми"},
+        "gbv": {"en": "domestic or gender-based violence",
+                "ru": "домашнее или гендерное насилие"},
+        "disability": {"en": "disability", "ru": "инвалидность"},
+        "pregnant": {"en": "pregnancy", "ru": "беременность"},
+        "undocumented": {"en": "undocumented status", "ru": "отсутствие документов"},
+        "income_loss": {"en": "loss of income", "ru": "потеря дохода"},
+        "child_no_services": {"en": "children without access to services",
+                              "ru": "дети без доступа к услугам"},
+        "serious_illness": {"en": "serious illness", "ru": "тяжёлое заболевание"},
+        "exploitation": {"en": "exploitation", "ru": "эксплуатация"},
+    },
+    "status": {"stranded": {"en": "stranded", "ru": "застрявшие"},
+               "returnee": {"en": "returnees", "ru": "вернувшиеся"},
+               "other": {"en": "other", "ru": "другие"}},
+}
+
+TEXT: dict[str, dict[str, str]] = {
+    "contents": {"en": "Contents", "ru": "Содержание"},
+    "about": {"en": "About the project", "ru": "О проекте"},
+    "purpose": {"en": "Purpose of the bulletin", "ru": "Цель бюллетеня"},
+    "section": {"en": "Direct assistance: {country}", "ru": "Прямая помощь: {country}"},
+    "definitions": {"en": "Definitions", "ru": "Определения"},
+    "rules": {"en": "Counting rules", "ru": "Правила подсчёта"},
+    "annex": {"en": "Annex: data quality problems", "ru": "Приложение: проблемы качества данных"},
+    "figure": {"en": "Figure {n}: {caption}", "ru": "Рисунок {n}: {caption}"},
+    "table": {"en": "Key figures, {country}", "ru": "Основные показатели, {country}"},
+    "internal": {
+        "en": "INTERNAL: exact counts, small numbers not suppressed. Not for publication.",
+        "ru": "ДЛЯ СЛУЖЕБНОГО ПОЛЬЗОВАНИЯ: точные данные без скрытия малых чисел. "
+              "Не для публикации.",
+    },
+    "suppressed_note": {
+        "en": "x: not published to protect identities (a count under {threshold}, or one "
+              "from which such a count could be worked out).",
+        "ru": "x: не публикуется для защиты личности (число меньше {threshold} или число, "
+              "по которому его можно вычислить).",
+    },
+    "period": {"en": "Reporting period: {start} to {end}", "ru": "Отчётный период: с {start} "
+               "по {end}"},
+    "page": {"en": "Page", "ru": "Стр."},
+    "cap_map": {"en": "Geographic coverage (direct assistance), {country}",
+                "ru": "Географический охват (прямая помощь), {country}"},
+    "cap_sex": {"en": "Share of migrants who received direct assistance, by sex, {country}",
+                "ru": "Доля мигрантов, получивших прямую помощь, по полу, {country}"},
+    "cap_type": {"en": "Migrants who received direct assistance, by type of assistance, "
+                 "{country}", "ru": "Мигранты, получившие прямую помощь, по видам помощи, "
+                 "{country}"},
+    "cap_dest": {"en": "Migrants who received return assistance, by country of destination, "
+                 "{country}", "ru": "Мигранты, получившие помощь в возвращении, по странам "
+                 "назначения, {country}"},
+    "cap_fam": {"en": "Migrant families who received assistance, by country of origin, "
+                "{country}", "ru": "Семьи мигрантов, получившие помощь, по странам "
+                "происхождения, {country}"},
+    "cap_cons": {"en": "Consultations given, by sex, {country}",
+                 "ru": "Проведённые консультации, по полу, {country}"},
+    "axis_people": {"en": "individuals", "ru": "человек"},
+    "axis_families": {"en": "families", "ru": "семей"},
+    "axis_contacts": {"en": "consultations", "ru": "консультаций"},
+    "cities": {"en": "places of assistance", "ru": "места оказания помощи"},
+    "col_scope": {"en": "Country / partner", "ru": "Страна / партнёр"},
+    "col_total": {"en": "Individuals", "ru": "Человек"},
+    "col_male": {"en": "Male", "ru": "Муж."},
+    "col_female": {"en": "Female", "ru": "Жен."},
+    "col_nr": {"en": "Sex n/r", "ru": "Пол н/у"},
+    "col_minors": {"en": "Minors", "ru": "Несоверш."},
+    "col_boys": {"en": "Boys", "ru": "Мальч."},
+    "col_girls": {"en": "Girls", "ru": "Дев."},
+    "col_ages": {"en": "Ages", "ru": "Возраст"},
+    "col_return": {"en": "Return", "ru": "Возвр."},
+    "col_food": {"en": "Food/NFI", "ru": "Прод./НПТ"},
+    "col_families": {"en": "Families", "ru": "Семьи"},
+    "col_cons": {"en": "Consult.", "ru": "Конс."},
+    "all_partners": {"en": "All partners", "ru": "Все партнёры"},
+    "built": {"en": "Built {when} from {database}; input hash {hash}.",
+              "ru": "Собран {when} из {database}; хеш входных данных {hash}."},
+    "no_problems": {"en": "No problems.", "ru": "Проблем нет."},
+}

@@ -1,0 +1,200 @@
+"""Build the Direct Assistance bulletin: HTML, PDF, figures.json and HXL, from the records.
+
+One dictionary (the content of ``figures.json``) is built from the store through the Ibis
+figures, checked, protected by disclosure control for the public, and every output is
+rendered from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
+
+from opendtm import __version__
+from opendtm.process import disclosure
+from opendtm.publish import html, hxl, i18n, pdf
+from opendtm.publish.config import BulletinConfig
+from opendtm.services.stats import country_blocks
+from opendtm.store import facts
+from opendtm.store.database import unit_of_work
+from opendtm.store.integrity import record_problems
+from opendtm.store.models import Operation
+
+FORMATS = ("html", "pdf", "json", "hxl")
+AUDIENCES = ("public", "internal")
+
+Step = Callable[[str, int, int], None]
+
+
+class BulletinError(ValueError):
+    """The bulletin cannot be built; the message says why and what to do."""
+
+
+@dataclass
+class Request:
+    out: Path
+    config: BulletinConfig
+    countries: Sequence[str] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    languages: Sequence[str] = i18n.LANGUAGES
+    audience: str = "public"
+    formats: Sequence[str] = FORMATS
+    threshold: int | None = None
+    allow_problems: bool = False
+
+
+@dataclass
+class Result:
+    model: dict[str, Any]
+    paths: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # countries without records
+
+
+def build(engine: Engine, req: Request, step: Step | None = None) -> Result:
+    model, skipped = figures_model(engine, req)
+    total = 1 + len(req.languages) * (("html" in req.formats) + ("pdf" in req.formats))
+    done = 0
+
+    def tick(label: str) -> None:
+        nonlocal done
+        done += 1
+        if step:
+            step(label, done, total)
+
+    req.out.mkdir(parents=True, exist_ok=True)
+    result = Result(model, skipped=skipped)
+    if "json" in req.formats:
+        path = req.out / "figures.json"
+        path.write_text(json.dumps(model, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        result.paths.append(path)
+    if "hxl" in req.formats:
+        result.paths += hxl.write(model["countries"], req.out / "hxl")
+    tick("figures")
+    for lang in req.languages:
+        if not ({"html", "pdf"} & set(req.formats)):
+            break
+        page = html.render(model, lang, req.config,
+                           lambda label: step(f"charts {label}", done, total) if step else None)
+        if "html" in req.formats:
+            path = req.out / f"bulletin-{lang}.html"
+            path.write_text(page, "utf-8")
+            result.paths.append(path)
+            tick(f"{lang} HTML")
+        if "pdf" in req.formats:
+            if step:
+                step(f"{lang} PDF", done, total)
+            result.paths.append(pdf.write(page, req.out / f"bulletin-{lang}.pdf"))
+            tick(f"{lang} PDF")
+    return result
+
+
+def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[str]]:
+    """The content of ``figures.json``: every number of the bulletin, and where it came from."""
+    if req.audience not in AUDIENCES:
+        raise BulletinError(f"audience {req.audience!r}: use public or internal")
+    if req.start and req.end and req.start > req.end:
+        raise BulletinError(f"the period starts ({req.start}) after it ends ({req.end})")
+    with unit_of_work(engine) as session:
+        known = sorted(set(session.scalars(select(Operation.country))))
+        wanted = list(req.countries) or known
+        assist = facts.assistance_facts(session, wanted, req.start, req.end)
+        contacts = facts.contact_facts(session, wanted, req.start, req.end)
+        vulns = facts.vulnerability_facts(session)
+        problems = list(record_problems(session))
+    if assist.num_rows == 0 and contacts.num_rows == 0:
+        raise BulletinError(
+            f"no assistance or consultation is recorded for {', '.join(wanted) or 'any country'}"
+            f" {_period_words(req.start, req.end)}: nothing to publish; choose another period "
+            f"(--from, --to) or country (--country)"
+        )
+    with_data = set(assist.column("country").to_pylist()) | set(
+        contacts.column("country").to_pylist())
+    order = [c for c in req.config.country_order if c in wanted]
+    ordered = order + sorted(c for c in wanted if c not in order)
+    present = [c for c in ordered if c in with_data]
+    blocks, found = country_blocks(assist, contacts, vulns, present)
+    problems += found
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and not req.allow_problems:
+        listed = "; ".join(f"{p.key}: {p.message}" for p in errors[:5])
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        raise BulletinError(f"{len(errors)} consistency check(s) failed: {listed}{more}. "
+                            "Fix the records, or build anyway with --allow-problems to list "
+                            "them in an annex")
+    rules = req.config.rules
+    if req.threshold is not None:
+        rules = disclosure.Rules(req.threshold, rules.single_dimensions)
+    suppressed: list[disclosure.Suppressed] = []
+    if req.audience == "public":
+        for code in present:
+            blocks[code], hidden = disclosure.protect(blocks[code], rules, f"{code}.")
+            suppressed += hidden
+    start, end = _period(req, assist, contacts)
+    model = {
+        "title": req.config.text("en")["title"],
+        "audience": req.audience,
+        "countries": blocks,
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        "counting_rules": {k: v["en"] for k, v in html.COUNTING_RULES.items()},
+        "disclosure": {
+            "applied": req.audience == "public",
+            "threshold": rules.threshold,
+            "single_dimensions": list(rules.single_dimensions),
+            "suppressed": [s.to_dict() for s in suppressed],
+        },
+        "provenance": {
+            "opendtm": __version__,
+            "database": _database_label(str(engine.url)),
+            "period": {"from": start.isoformat(), "to": end.isoformat()},
+            "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            "input_rows": {"assistance": assist.num_rows, "consultations": contacts.num_rows},
+            "input_sha256": input_hash(assist, contacts, vulns),
+        },
+        "problems": [p.to_dict() for p in problems],
+    }
+    return model, [c for c in ordered if c not in with_data]
+
+
+def input_hash(*tables: pa.Table) -> str:
+    """SHA-256 of the input rows, in a form that does not depend on the engine."""
+    digest = hashlib.sha256()
+    for table in tables:
+        for batch in table.to_batches(50_000):
+            for row in batch.to_pylist():
+                digest.update(json.dumps(row, default=str, sort_keys=True).encode())
+                digest.update(b"\n")
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _period(req: Request, assist: pa.Table, contacts: pa.Table) -> tuple[dt.date, dt.date]:
+    days = assist.column("delivered_on").to_pylist() + contacts.column(
+        "contacted_on").to_pylist()
+    return req.start or min(days), req.end or max(days)
+
+
+def _period_words(start: dt.date | None, end: dt.date | None) -> str:
+    if start and end:
+        return f"between {start} and {end}"
+    if start:
+        return f"from {start} on"
+    if end:
+        return f"up to {end}"
+    return "at all"
+
+
+def _database_label(url: str) -> str:
+    """The engine and the database's name: no host, no folder, no password."""
+    parsed = make_url(url)
+    name = Path(parsed.database or "").name
+    return f"{parsed.get_backend_name()}:{name}"
