@@ -1,0 +1,147 @@
+"""Script-independent matching keys for personal names.
+
+«Джураев Шохрух», "Djurayev Shoxrux", "Dzhuraev Shokhrukh" and "Juraev Shohruh" are one name
+written in Russian Cyrillic, Uzbek Latin, BGN/PCGN and informal Latin. Each name token is
+turned into one canonical Latin key in two steps, both driven by tables shipped as data:
+
+1. ``data/names/letters.csv``: Russian, Kyrgyz, Kazakh, Uzbek and Tajik Cyrillic letters (and
+   Latin letters with marks) to one Latin spelling each;
+2. ``data/names/rules.csv``: ordered rewrites that fold the romanisations (dzh, dj, zh -> j;
+   kh, x -> h; q -> k; oʻ -> u; ye -> e; ICAO ia/ii; doubled letters...).
+
+A person's name is the set of its tokens without the patronymic, so the order in which the
+family and given names were written does not matter; the patronymic is kept apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovna", "evna", "ichna", "ovic")
+PATRONYMIC_MARKERS = frozenset({"ugli", "ogli", "oglu", "uli", "ulu", "kizi", "gizi"})
+_SPLIT = re.compile(r"[\s\-_,.;/()]+")
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = resources.files("opendtm.data").joinpath("names", name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return list(csv.reader(lines))[1:]
+
+
+@cache
+def letter_table() -> dict[str, str]:
+    """Letter (or letter group) -> canonical Latin, from letters.csv."""
+    return {row[0]: row[1] for row in _rows("letters.csv")}
+
+
+@cache
+def rule_table() -> list[tuple[re.Pattern[str], str]]:
+    """The ordered romanisation-folding rules, from rules.csv."""
+    return [(re.compile(row[0]), row[1]) for row in _rows("rules.csv")]
+
+
+@cache
+def _letter_pattern() -> re.Pattern[str]:
+    letters = sorted(letter_table(), key=len, reverse=True)
+    return re.compile("|".join(re.escape(letter) for letter in letters))
+
+
+def _to_latin(text: str) -> str:
+    table = letter_table()
+    text = _letter_pattern().sub(lambda m: table[m.group(0)], text)
+    # Remaining accents (é, ó...) are dropped; apostrophes are left for the rules.
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=500_000)
+def token_key(token: str) -> str:
+    """The matching key of one name token ('' when nothing is left)."""
+    text = _to_latin(unicodedata.normalize("NFC", token).casefold())
+    for pattern, replacement in rule_table():
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def tokens(text: str | None) -> list[str]:
+    """The non-empty keys of the tokens of a name field."""
+    if not text:
+        return []
+    keys = (token_key(part) for part in _SPLIT.split(text))
+    return [key for key in keys if key]
+
+
+def is_patronymic(key: str) -> bool:
+    return key in PATRONYMIC_MARKERS or key.endswith(PATRONYMIC_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class NameKey:
+    """The parts of a person's name used for matching, all as keys."""
+
+    first: str | None  # the alphabetically first of the two name parts
+    second: str | None  # the other one
+    patronymic: str | None
+
+    @property
+    def full(self) -> str:
+        return " ".join(part for part in (self.first, self.second) if part)
+
+
+def _patronymic_root(parts: list[str]) -> str | None:
+    for key in parts:
+        if key in PATRONYMIC_MARKERS:
+            continue
+        for suffix in PATRONYMIC_SUFFIXES:
+            if key.endswith(suffix):
+                return key[: -len(suffix)] or key
+        return key
+    return None
+
+
+def name_key(
+    given: str | None, family: str | None, patronymic: str | None = None
+) -> NameKey:
+    """The key of a name however it was entered: either order, patronymic anywhere.
+
+    Compound parts ("Abdu Rahmon") are joined; a patronymic found in the given or family
+    field ("Shohruh Alisher ugli", "Ivanov Ivan Petrovich") is moved to the patronymic.
+    """
+    given_keys, family_keys = tokens(given), tokens(family)
+    patronymic_keys = tokens(patronymic)
+    if not given_keys and len(family_keys) > 1:
+        given_keys, family_keys = family_keys[1:], family_keys[:1]
+    elif not family_keys and len(given_keys) > 1:
+        given_keys, family_keys = given_keys[1:], given_keys[:1]
+    for keys in (given_keys, family_keys):
+        found = _trailing_patronymic(keys)
+        if found and len(found) < len(keys):
+            patronymic_keys = patronymic_keys or found
+            del keys[len(keys) - len(found):]
+    parts = sorted(filter(None, ("".join(family_keys), "".join(given_keys))))
+    return NameKey(
+        first=parts[0] if parts else None,
+        second=parts[1] if len(parts) > 1 else None,
+        patronymic=_patronymic_root(patronymic_keys),
+    )
+
+
+def _trailing_patronymic(keys: list[str]) -> list[str]:
+    """The tokens at the end of a field that make a patronymic ("alisher ugli", "petrovich")."""
+    if len(keys) >= 2 and keys[-1] in PATRONYMIC_MARKERS:
+        return keys[-2:]
+    if keys and keys[-1].endswith(PATRONYMIC_SUFFIXES):
+        return keys[-1:]
+    return []
+
+
+def skeleton(key: str | None) -> str | None:
+    """The key's first letter and its consonants: 'sabirov' and 'sobirov' share 'sbrv'."""
+    if not key:
+        return None
+    return key[0] + re.sub(r"[aeiouy]", "", key[1:])
