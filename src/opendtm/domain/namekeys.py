@@ -24,6 +24,8 @@ from importlib import resources
 
 PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovna", "evna", "ichna", "ovic")
 PATRONYMIC_MARKERS = frozenset({"ugli", "ogli", "oglu", "uli", "ulu", "kizi", "gizi"})
+# Family-name endings, loose enough to survive a typo in the last letters (ulugbekva).
+FAMILY_ENDINGS = re.compile(r"(ov|ev|in|zoda|zade|enko|sky|ski)[a-z]{0,2}$|v[a-z]?a$")
 _SPLIT = re.compile(r"[\s\-_,.;/()]+")
 
 
@@ -84,8 +86,8 @@ def is_patronymic(key: str) -> bool:
 class NameKey:
     """The parts of a person's name used for matching, all as keys."""
 
-    first: str | None  # the alphabetically first of the two name parts
-    second: str | None  # the other one
+    first: str | None  # the part that looks like a family name, else the first in order
+    second: str | None  # the other part
     patronymic: str | None
 
     @property
@@ -123,12 +125,26 @@ def name_key(
         if found and len(found) < len(keys):
             patronymic_keys = patronymic_keys or found
             del keys[len(keys) - len(found):]
-    parts = sorted(filter(None, ("".join(family_keys), "".join(given_keys))))
+    parts = _ordered("".join(family_keys), "".join(given_keys))
     return NameKey(
         first=parts[0] if parts else None,
         second=parts[1] if len(parts) > 1 else None,
         patronymic=_patronymic_root(patronymic_keys),
     )
+
+
+def _ordered(family: str, given: str) -> list[str]:
+    """Family-looking part first (Juraev, Rahimova, Nazarzoda), else alphabetical order.
+
+    Deciding by the look of the name, not by the field it was typed in, puts swapped names
+    back in place, and a typo rarely changes how a name ends.
+    """
+    parts = [part for part in (family, given) if part]
+    if len(parts) == 2:
+        looks = [bool(FAMILY_ENDINGS.search(part)) for part in parts]
+        if looks[0] != looks[1]:
+            return parts if looks[0] else parts[::-1]
+    return sorted(parts)
 
 
 def _trailing_patronymic(keys: list[str]) -> list[str]:
