@@ -148,5 +148,9 @@ def _print_tables(data: dict[str, Any]) -> None:
                       highlight=False)
 
 
+from .dedup import dedup  # noqa: E402
+
+app.command()(dedup)
+
 if __name__ == "__main__":
     app()

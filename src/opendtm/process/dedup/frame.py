@@ -103,7 +103,7 @@ def matching_table(records: pa.Table | Iterable[dict[str, Any]]) -> pa.Table:
             _birth(dob, col["age_years"][i], _date(col["registered_on"][i]))
         )
         out["document"].append(document_key(col["document_number"][i]))
-    out["unique_id"] = [int(v) for v in col["unique_id"]]
+    out["unique_id"] = [int(str(v)) for v in col["unique_id"]]
     out["partner"] = [None if v is None else str(v) for v in col["partner"]]
     out["beneficiary_id"] = [None if v is None else str(v) for v in col["beneficiary_id"]]
     out["sex"] = [str(v) if v else None for v in col["sex"]]

@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.exceptions import SplinkException
 
 from .model import DETERMINISTIC_RECALL, DETERMINISTIC_RULES, TRAINING_RULES, settings
 
@@ -97,7 +98,8 @@ def find_duplicates(
         return LinkResult(pa.table({}), clusters, 0, table.num_rows)
     logging.getLogger("splink").setLevel(logging.ERROR)
     db_api = _db_api(options.backend)
-    linker = Linker(_register(db_api, options.backend, table), model or settings())
+    linker = Linker(_register(db_api, options.backend, table), model or settings(),
+                    log_level=None)
     total = len(STAGES)
     report(STAGES[0], 0, total)
     linker.training.estimate_probability_two_random_records_match(
@@ -108,9 +110,13 @@ def find_duplicates(
     )
     for index, rule in enumerate(training_rules[:2], start=1):
         report(STAGES[index], index, total)
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except SplinkException:
+            # Too few pairs (a small country, no documents): keep the starting values.
+            continue
     report(STAGES[3], 3, total)
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     counted = linker.misc.query_sql(f"SELECT count(*) AS n FROM {blocked.physical_name}")

@@ -40,19 +40,22 @@ def _birth() -> cl.CustomComparison:
                 "(birth_year_l IS NULL OR birth_year_r IS NULL)",
                 label_for_charts="birth unknown",
             ).configure(is_null_level=True),
-            cll.ExactMatchLevel("dob"),
-            cll.CustomLevel("dob_l = dob_swap_r", label_for_charts="day and month swapped"),
-            cll.DamerauLevenshteinLevel("dob", 1),
+            # Starting m values, kept when the data are too few to learn them from.
+            cll.ExactMatchLevel("dob").configure(m_probability=0.7),
+            cll.CustomLevel(
+                "dob_l = dob_swap_r", label_for_charts="day and month swapped"
+            ).configure(m_probability=0.05),
+            cll.DamerauLevenshteinLevel("dob", 1).configure(m_probability=0.03),
             cll.CustomLevel(
                 "(dob_l IS NULL OR dob_r IS NULL) AND abs(birth_year_l - birth_year_r) <= 1",
                 label_for_charts="age agrees with the birth year",
-            ),
+            ).configure(m_probability=0.2),
             cll.CustomLevel(
                 "(dob_l IS NULL OR dob_r IS NULL)",
                 label_for_charts="age disagrees with the birth year",
-            ),
-            cll.AbsoluteDifferenceLevel("birth_year", 1),
-            cll.ElseLevel(),
+            ).configure(m_probability=0.0005),
+            cll.AbsoluteDifferenceLevel("birth_year", 1).configure(m_probability=0.01),
+            cll.ElseLevel().configure(m_probability=0.001),
         ],
     )
 
@@ -64,7 +67,7 @@ def _exact(column: str) -> cl.CustomComparison:
     )
 
 
-BLOCKING_RULES = [
+BLOCKING_RULES: list[Any] = [
     block_on("name1", "name2"),
     block_on("name1_sk", "name2_sk"),
     block_on("document"),

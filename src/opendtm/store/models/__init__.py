@@ -4,6 +4,7 @@ from .access import AuditEntry, User
 from .assistance import Assistance, ConsultationContact
 from .base import Base
 from .casework import Case, Referral, Screening, ScreeningFinding
+from .dedup import DedupRun, MatchCandidate, MatchClusterMember, MatchDecision, PersonMerge
 from .people import Consent, Family, Person, PersonIdentity
 from .reference import Admin1, City, Operation, Partner, PartnerRegion, Period, Project
 
@@ -16,13 +17,18 @@ __all__ = [
     "City",
     "Consent",
     "ConsultationContact",
+    "DedupRun",
     "Family",
+    "MatchCandidate",
+    "MatchClusterMember",
+    "MatchDecision",
     "Operation",
     "Partner",
     "PartnerRegion",
     "Period",
     "Person",
     "PersonIdentity",
+    "PersonMerge",
     "Project",
     "Referral",
     "Screening",
