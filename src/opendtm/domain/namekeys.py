@@ -18,14 +18,14 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 PATRONYMIC_SUFFIXES = ("ovich", "evich", "ovna", "evna", "ichna", "ovic")
 PATRONYMIC_MARKERS = frozenset({"ugli", "ogli", "oglu", "uli", "ulu", "kizi", "gizi"})
 # Family-name endings, loose enough to survive a typo in the last letters (ulugbekva).
-FAMILY_ENDINGS = re.compile(r"(ov|ev|in|zoda|zade|enko|sky|ski)[a-z]{0,2}$|v[a-z]?a$")
+FAMILY_ENDINGS = re.compile(r"(ov|ev|zoda|zade|enko|sky|ski)[a-z]{0,2}$|v[a-z]?a$")
 _SPLIT = re.compile(r"[\s\-_,.;/()]+")
 
 
@@ -72,18 +72,20 @@ def token_key(token: str) -> str:
 
 def tokens(text: str | None) -> list[str]:
     """The non-empty keys of the tokens of a name field."""
-    if not text:
-        return []
+    return list(_tokens(text)) if text else []
+
+
+@lru_cache(maxsize=500_000)
+def _tokens(text: str) -> tuple[str, ...]:
     keys = (token_key(part) for part in _SPLIT.split(text))
-    return [key for key in keys if key]
+    return tuple(key for key in keys if key)
 
 
 def is_patronymic(key: str) -> bool:
     return key in PATRONYMIC_MARKERS or key.endswith(PATRONYMIC_SUFFIXES)
 
 
-@dataclass(frozen=True)
-class NameKey:
+class NameKey(NamedTuple):
     """The parts of a person's name used for matching, all as keys."""
 
     first: str | None  # the part that looks like a family name, else the first in order
@@ -95,7 +97,8 @@ class NameKey:
         return " ".join(part for part in (self.first, self.second) if part)
 
 
-def _patronymic_root(parts: list[str]) -> str | None:
+@lru_cache(maxsize=100_000)
+def _patronymic_root(parts: tuple[str, ...]) -> str | None:
     for key in parts:
         if key in PATRONYMIC_MARKERS:
             continue
@@ -106,6 +109,19 @@ def _patronymic_root(parts: list[str]) -> str | None:
     return None
 
 
+_NOTHING: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
+@lru_cache(maxsize=500_000)
+def _field(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A name field's tokens, and the patronymic found at its end ("Alisher ugli")."""
+    keys = _tokens(text)
+    found = _trailing_patronymic(keys)
+    if found and len(found) < len(keys):
+        return keys[: len(keys) - len(found)], found
+    return keys, ()
+
+
 def name_key(
     given: str | None, family: str | None, patronymic: str | None = None
 ) -> NameKey:
@@ -114,48 +130,44 @@ def name_key(
     Compound parts ("Abdu Rahmon") are joined; a patronymic found in the given or family
     field ("Shohruh Alisher ugli", "Ivanov Ivan Petrovich") is moved to the patronymic.
     """
-    given_keys, family_keys = tokens(given), tokens(family)
-    patronymic_keys = tokens(patronymic)
+    given_keys, given_patronymic = _field(given) if given else _NOTHING
+    family_keys, family_patronymic = _field(family) if family else _NOTHING
     if not given_keys and len(family_keys) > 1:
         given_keys, family_keys = family_keys[1:], family_keys[:1]
     elif not family_keys and len(given_keys) > 1:
         given_keys, family_keys = given_keys[1:], given_keys[:1]
-    for keys in (given_keys, family_keys):
-        found = _trailing_patronymic(keys)
-        if found and len(found) < len(keys):
-            patronymic_keys = patronymic_keys or found
-            del keys[len(keys) - len(found):]
-    parts = _ordered("".join(family_keys), "".join(given_keys))
-    return NameKey(
-        first=parts[0] if parts else None,
-        second=parts[1] if len(parts) > 1 else None,
-        patronymic=_patronymic_root(patronymic_keys),
-    )
+    patronymic_keys = (_tokens(patronymic) if patronymic else ()) or given_patronymic \
+        or family_patronymic
+    first, second = _ordered("".join(family_keys), "".join(given_keys))
+    return NameKey(first, second, _patronymic_root(patronymic_keys))
 
 
-def _ordered(family: str, given: str) -> list[str]:
+@lru_cache(maxsize=500_000)
+def _ordered(family: str, given: str) -> tuple[str | None, str | None]:
     """Family-looking part first (Juraev, Rahimova, Nazarzoda), else alphabetical order.
 
     Deciding by the look of the name, not by the field it was typed in, puts swapped names
     back in place, and a typo rarely changes how a name ends.
     """
-    parts = [part for part in (family, given) if part]
-    if len(parts) == 2:
-        looks = [bool(FAMILY_ENDINGS.search(part)) for part in parts]
-        if looks[0] != looks[1]:
-            return parts if looks[0] else parts[::-1]
-    return sorted(parts)
+    if not family or not given:
+        return (family or given or None), None
+    looks_family, looks_given = bool(FAMILY_ENDINGS.search(family)), bool(
+        FAMILY_ENDINGS.search(given))
+    if looks_family != looks_given:
+        return (family, given) if looks_family else (given, family)
+    return (family, given) if family <= given else (given, family)
 
 
-def _trailing_patronymic(keys: list[str]) -> list[str]:
+def _trailing_patronymic(keys: tuple[str, ...]) -> tuple[str, ...]:
     """The tokens at the end of a field that make a patronymic ("alisher ugli", "petrovich")."""
     if len(keys) >= 2 and keys[-1] in PATRONYMIC_MARKERS:
         return keys[-2:]
     if keys and keys[-1].endswith(PATRONYMIC_SUFFIXES):
         return keys[-1:]
-    return []
+    return ()
 
 
+@lru_cache(maxsize=500_000)
 def skeleton(key: str | None) -> str | None:
     """The key's first letter and its consonants: 'sabirov' and 'sobirov' share 'sbrv'."""
     if not key:

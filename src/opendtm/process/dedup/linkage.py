@@ -26,7 +26,8 @@ class LinkOptions:
     threshold: float = 0.9  # match probability at or above which two records are one person
     candidate_threshold: float = 0.5  # pairs kept for review start here
     backend: str = "duckdb"
-    u_max_pairs: float = 2e6
+    u_max_pairs: float = 1e6
+    em_max_pairs: float = 1e6
     seed: int = 7
 
     def __post_init__(self) -> None:
@@ -112,7 +113,7 @@ def find_duplicates(
         report(STAGES[index], index, total)
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
+                rule, estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
             )
         except SplinkException:
             # Too few pairs (a small country, no documents): keep the starting values.

@@ -73,13 +73,13 @@ BLOCKING_RULES: list[Any] = [
     block_on("document"),
     block_on("dob", "name1"),
     block_on("dob", "name2"),
-    block_on("birth_year", "name1", "sex"),
-    block_on("birth_year", "name2", "sex"),
-    # An age gives the birth year give or take one.
-    "l.name1 = r.name1 AND l.sex = r.sex AND l.birth_year = r.birth_year + 1",
-    "l.name1 = r.name1 AND l.sex = r.sex AND l.birth_year + 1 = r.birth_year",
-    "l.name2 = r.name2 AND l.sex = r.sex AND l.birth_year = r.birth_year + 1",
-    "l.name2 = r.name2 AND l.sex = r.sex AND l.birth_year + 1 = r.birth_year",
+    # An age gives the birth year give or take one; a typo rarely hits the first letter.
+    "l.name1 = r.name1 AND l.name2_initial = r.name2_initial AND l.birth_year = r.birth_year",
+    "l.name1 = r.name1 AND l.name2_initial = r.name2_initial "
+    "AND l.birth_year = r.birth_year + 1",
+    "l.name1 = r.name1 AND l.name2_initial = r.name2_initial "
+    "AND l.birth_year + 1 = r.birth_year",
+    "l.name2 = r.name2 AND l.name1_initial = r.name1_initial AND l.birth_year = r.birth_year",
 ]
 
 # Expectation maximisation passes: pairs sharing a document are nearly all one person, which
@@ -151,4 +151,5 @@ def raw_name_settings() -> SettingsCreator:
 
 
 def raw_training_rules() -> list[Any]:
-    return [block_on("family_name", "given_name"), block_on("dob")]
+    """Training passes for the baseline; the first also sets its prior."""
+    return [block_on("family_name", "given_name", "dob"), block_on("dob")]
