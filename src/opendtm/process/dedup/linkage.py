@@ -26,7 +26,7 @@ class LinkOptions:
     threshold: float = 0.9  # match probability at or above which two records are one person
     candidate_threshold: float = 0.5  # pairs kept for review start here
     backend: str = "duckdb"
-    u_max_pairs: float = 1e6
+    u_max_pairs: float = 5e5
     em_max_pairs: float = 1e6
     seed: int = 7
 
