@@ -34,6 +34,7 @@ MATCHING_SCHEMA = pa.schema([
     ("dob", pa.string()),
     ("dob_swap", pa.string()),
     ("birth_year", pa.int32()),
+    ("birth_year_lo", pa.int32()),  # the year before, when the year comes from an age
     ("sex", pa.string()),
     ("nationality", pa.string()),
     ("document", pa.string()),
@@ -102,6 +103,8 @@ def matching_table(records: pa.Table | Iterable[dict[str, Any]]) -> pa.Table:
     second = [k.second for k in names]
     dob = _column(table, "date_of_birth", pa.date32())
     documents = _column(table, "document_number", pa.string()).to_pylist()
+    birth_year = _birth_year(dob, _column(table, "age_years", pa.int64()),
+                             _column(table, "registered_on", pa.date32()))
     columns = {
         "unique_id": _column(table, "unique_id", pa.int64()),
         "partner": _column(table, "partner", pa.string()),
@@ -115,8 +118,8 @@ def matching_table(records: pa.Table | Iterable[dict[str, Any]]) -> pa.Table:
         "patronymic": pa.array([k.patronymic for k in names], pa.string()),
         "dob": _iso(dob),
         "dob_swap": _swapped(dob),
-        "birth_year": _birth_year(dob, _column(table, "age_years", pa.int64()),
-                                  _column(table, "registered_on", pa.date32())),
+        "birth_year": birth_year,
+        "birth_year_lo": pc.if_else(pc.is_null(dob), pc.subtract(birth_year, 1), birth_year),
         "sex": _column(table, "sex", pa.string()),
         "nationality": pc.utf8_upper(_column(table, "nationality", pa.string())),
         "document": pa.array([document_key(v) for v in documents], pa.string()),
