@@ -130,16 +130,30 @@ def name_key(
     Compound parts ("Abdu Rahmon") are joined; a patronymic found in the given or family
     field ("Shohruh Alisher ugli", "Ivanov Ivan Petrovich") is moved to the patronymic.
     """
+    first, second, found = name_parts(given, family)
+    key = patronymic_key(patronymic) if patronymic else None
+    return NameKey(first, second, key if key is not None else _patronymic_root(found))
+
+
+@lru_cache(maxsize=1_000_000)
+def name_parts(
+    given: str | None, family: str | None
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """The two name parts in matching order, and any patronymic found inside the fields."""
     given_keys, given_patronymic = _field(given) if given else _NOTHING
     family_keys, family_patronymic = _field(family) if family else _NOTHING
     if not given_keys and len(family_keys) > 1:
         given_keys, family_keys = family_keys[1:], family_keys[:1]
     elif not family_keys and len(given_keys) > 1:
         given_keys, family_keys = given_keys[1:], given_keys[:1]
-    patronymic_keys = (_tokens(patronymic) if patronymic else ()) or given_patronymic \
-        or family_patronymic
     first, second = _ordered("".join(family_keys), "".join(given_keys))
-    return NameKey(first, second, _patronymic_root(patronymic_keys))
+    return first, second, given_patronymic or family_patronymic
+
+
+@lru_cache(maxsize=200_000)
+def patronymic_key(text: str | None) -> str | None:
+    """The father's name in a patronymic field ('Alisherovich', 'Alisher oʻgʻli': alisher)."""
+    return _patronymic_root(_tokens(text)) if text else None
 
 
 @lru_cache(maxsize=500_000)

@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from opendtm.domain.namekeys import NameKey, name_key, skeleton
+from opendtm.domain.namekeys import name_parts, patronymic_key, skeleton
 
 INPUT_COLUMNS = (
     "unique_id", "partner", "beneficiary_id", "given_name", "family_name", "patronymic",
@@ -87,41 +87,60 @@ def _birth_year(dob: pa.ChunkedArray, age: pa.ChunkedArray,
     return pc.cast(pc.coalesce(pc.year(dob), from_age), pa.int32())
 
 
+def _mapped(column: pa.ChunkedArray | pa.Array, function: Any) -> pa.Array:
+    """Apply a text function once per distinct value (names repeat a lot)."""
+    encoded = pc.dictionary_encode(column).combine_chunks() if isinstance(
+        column, pa.ChunkedArray) else pc.dictionary_encode(column)
+    values = pa.array([function(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return pc.take(values, encoded.indices)
+
+
+def _name_columns(table: pa.Table) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """name1, name2 and patronymic keys, computed once per distinct (given, family) pair."""
+    given = _column(table, "given_name", pa.string())
+    family = _column(table, "family_name", pa.string())
+    rows = pa.table({"g": given, "f": family, "row": pa.array(range(table.num_rows), pa.int64())})
+    distinct = rows.group_by(["g", "f"], use_threads=False).aggregate([])
+    parts = [name_parts(g, f) for g, f in zip(distinct.column("g").to_pylist(),
+                                               distinct.column("f").to_pylist(), strict=True)]
+    keyed = distinct.append_column("n1", pa.array([p[0] for p in parts], pa.string())) \
+        .append_column("n2", pa.array([p[1] for p in parts], pa.string())) \
+        .append_column("fp", pa.array([" ".join(p[2]) or None for p in parts], pa.string()))
+    joined = rows.join(keyed, ["g", "f"], use_threads=False).sort_by("row")
+    own = _mapped(_column(table, "patronymic", pa.string()), patronymic_key)
+    found = _mapped(joined.column("fp"), patronymic_key)
+    return (joined.column("n1").combine_chunks(), joined.column("n2").combine_chunks(),
+            pc.coalesce(own, found))
+
+
 def matching_table(records: pa.Table | Iterable[dict[str, Any]]) -> pa.Table:
     """Build the matching table from person records (see INPUT_COLUMNS; missing ones are null)."""
     table = records if isinstance(records, pa.Table) else pa.Table.from_pylist(list(records))
-    text = {name: _column(table, name, pa.string()).to_pylist()
-            for name in ("given_name", "family_name", "patronymic")}
-    keys: dict[tuple[str | None, str | None, str | None], NameKey] = {}
-    names = []
-    for triple in zip(text["given_name"], text["family_name"], text["patronymic"], strict=True):
-        key = keys.get(triple)
-        if key is None:
-            key = keys[triple] = name_key(*triple)
-        names.append(key)
-    first = [k.first for k in names]
-    second = [k.second for k in names]
+    name1, name2, patronymic = _name_columns(table)
     dob = _column(table, "date_of_birth", pa.date32())
-    documents = _column(table, "document_number", pa.string()).to_pylist()
+    documents = pc.replace_substring_regex(
+        pc.utf8_upper(_column(table, "document_number", pa.string())), r"[^0-9A-Z]", ""
+    )
     birth_year = _birth_year(dob, _column(table, "age_years", pa.int64()),
                              _column(table, "registered_on", pa.date32()))
     columns = {
         "unique_id": _column(table, "unique_id", pa.int64()),
         "partner": _column(table, "partner", pa.string()),
         "beneficiary_id": _column(table, "beneficiary_id", pa.string()),
-        "name1": pa.array(first, pa.string()),
-        "name2": pa.array(second, pa.string()),
-        "name1_sk": pa.array([skeleton(v) for v in first], pa.string()),
-        "name2_sk": pa.array([skeleton(v) for v in second], pa.string()),
-        "name1_initial": pa.array([v[0] if v else None for v in first], pa.string()),
-        "name2_initial": pa.array([v[0] if v else None for v in second], pa.string()),
-        "patronymic": pa.array([k.patronymic for k in names], pa.string()),
+        "name1": name1,
+        "name2": name2,
+        "name1_sk": _mapped(name1, skeleton),
+        "name2_sk": _mapped(name2, skeleton),
+        "name1_initial": pc.utf8_slice_codeunits(name1, 0, 1),
+        "name2_initial": pc.utf8_slice_codeunits(name2, 0, 1),
+        "patronymic": patronymic,
         "dob": _iso(dob),
         "dob_swap": _swapped(dob),
         "birth_year": birth_year,
         "birth_year_lo": pc.if_else(pc.is_null(dob), pc.subtract(birth_year, 1), birth_year),
         "sex": _column(table, "sex", pa.string()),
         "nationality": pc.utf8_upper(_column(table, "nationality", pa.string())),
-        "document": pa.array([document_key(v) for v in documents], pa.string()),
+        "document": pc.if_else(pc.equal(documents, ""), pa.scalar(None, pa.string()),
+                               documents),
     }
     return pa.table(columns, schema=MATCHING_SCHEMA)
