@@ -115,7 +115,10 @@ def _name_columns(table: pa.Table) -> tuple[pa.Array, pa.Array, pa.Array]:
 
 def matching_table(records: pa.Table | Iterable[dict[str, Any]]) -> pa.Table:
     """Build the matching table from person records (see INPUT_COLUMNS; missing ones are null)."""
-    table = records if isinstance(records, pa.Table) else pa.Table.from_pylist(list(records))
+    if not isinstance(records, pa.Table):
+        rows = list(records)
+        records = pa.table({name: [row.get(name) for row in rows] for name in INPUT_COLUMNS})
+    table = records
     name1, name2, patronymic = _name_columns(table)
     dob = _column(table, "date_of_birth", pa.date32())
     documents = pc.replace_substring_regex(
