@@ -62,12 +62,14 @@ def _db_api(backend: str) -> Any:
     try:
         from pyspark.sql import SparkSession
         from splink import SparkAPI
+        from splink.backends.spark import similarity_jar_location
     except ImportError:
         raise ValueError("the spark backend needs pyspark: pip install 'opendtm[spark]'") from None
     spark = (
         SparkSession.builder.master("local[*]")
         .appName("opendtm-dedup")
         .config("spark.ui.enabled", "false")
+        .config("spark.jars", similarity_jar_location())  # Splink's string similarity UDFs
         .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="opendtm-spark-"))
         .getOrCreate()
     )
