@@ -6,7 +6,7 @@ import datetime as dt
 
 import pyarrow as pa
 
-from opendtm.process.dedup import cluster_quality, matching_table
+from opendtm.process.dedup import cluster_quality, find_duplicates, matching_table
 
 
 def test_matching_table_keys_dates_and_documents() -> None:
@@ -39,3 +39,13 @@ def test_cluster_quality_counts_pairs() -> None:
     quality = cluster_quality(truth, clusters)
     assert (quality.true_pairs, quality.found_pairs, quality.correct_pairs) == (3, 2, 1)
     assert (quality.precision, quality.recall) == (0.5, 1 / 3)
+
+
+def test_records_without_any_duplicate_are_left_alone() -> None:
+    names = [("Азамат", "Токтогулов"), ("Madina", "Rahimova"), ("Olga", "Smirnova"),
+             ("Bobur", "Yusupov"), ("Aigerim", "Kasymova"), ("Farrukh", "Nazarov")]
+    records = [{"unique_id": i, "partner": "A", "beneficiary_id": f"a{i}", "given_name": g,
+                "family_name": f, "date_of_birth": dt.date(1980 + i, 1 + i, 10 + i)}
+               for i, (g, f) in enumerate(names, start=1)]
+    result = find_duplicates(matching_table(records))
+    assert result.clusters.column("cluster_id").to_pylist() == list(range(1, 7))

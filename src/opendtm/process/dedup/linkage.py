@@ -108,6 +108,12 @@ def find_duplicates(
     linker.training.estimate_probability_two_random_records_match(
         list(deterministic_rules), recall=DETERMINISTIC_RECALL
     )
+    # With no near-certain pair (a country without duplicates) the estimate is 0: assume one
+    # duplicate pair, so that the weights stay finite.
+    pairs = table.num_rows * (table.num_rows - 1) / 2
+    model_settings = linker._settings_obj
+    prior = model_settings._probability_two_random_records_match
+    model_settings._probability_two_random_records_match = min(max(prior, 1 / pairs), 0.5)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=options.u_max_pairs, seed=options.seed
     )
