@@ -162,5 +162,9 @@ from .bulletin import bulletin  # noqa: E402
 
 app.command()(bulletin)
 
+from .dedup import dedup  # noqa: E402
+
+app.command()(dedup)
+
 if __name__ == "__main__":
     app()

@@ -4,6 +4,7 @@ from .access import AuditEntry, User
 from .assistance import Assistance, ConsultationContact
 from .base import Base
 from .casework import Case, Referral, Screening, ScreeningFinding
+from .dedup import DedupRun, MatchCandidate, MatchClusterMember, MatchDecision, PersonMerge
 from .people import Consent, Family, Person, PersonIdentity
 from .reference import Admin1, City, Operation, Partner, PartnerRegion, Period, Project
 from .survey import SurveyChoice, SurveyForm, SurveyPersonal, SurveyQuestion, SurveySubmission
@@ -19,14 +20,19 @@ __all__ = [
     "City",
     "Consent",
     "ConsultationContact",
+    "DedupRun",
     "Family",
     "LoginAttempt",
+    "MatchCandidate",
+    "MatchClusterMember",
+    "MatchDecision",
     "Operation",
     "Partner",
     "PartnerRegion",
     "Period",
     "Person",
     "PersonIdentity",
+    "PersonMerge",
     "PersonNameToken",
     "Project",
     "Referral",
