@@ -148,5 +148,9 @@ def _print_tables(data: dict[str, Any]) -> None:
                       highlight=False)
 
 
+from .importer import import_command  # noqa: E402
+
+app.command("import")(import_command)
+
 if __name__ == "__main__":
     app()

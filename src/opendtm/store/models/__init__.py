@@ -4,6 +4,7 @@ from .access import AuditEntry, User
 from .assistance import Assistance, ConsultationContact
 from .base import Base
 from .casework import Case, Referral, Screening, ScreeningFinding
+from .imports import ImportBatch, ImportChange, ImportRecord
 from .people import Consent, Family, Person, PersonIdentity
 from .reference import Admin1, City, Operation, Partner, PartnerRegion, Period, Project
 
@@ -17,6 +18,9 @@ __all__ = [
     "Consent",
     "ConsultationContact",
     "Family",
+    "ImportBatch",
+    "ImportChange",
+    "ImportRecord",
     "Operation",
     "Partner",
     "PartnerRegion",
