@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -23,6 +24,11 @@ _DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 _SERIAL = re.compile(r"^\d{1,7}(\.\d+)?$")
 _CACHE_LIMIT = 200_000
 I = t.INDEX  # noqa: E741 - short on purpose: the column positions of a template row
+_DELIVERED, _BORN, _TYPE = I["assistance_date"], I["date_of_birth"], I["assistance_type"]
+_RETURN_TO, _REFERRAL = I["return_to"], I["referral_source"]
+_BENEFICIARY, _FAMILY = I["beneficiary_id"], I["family_id"]
+_PERSONAL = tuple(I[c] for c in ("given_name", "family_name", "patronymic", "document_number",
+                                 "phone"))
 
 
 class Record(NamedTuple):
@@ -35,12 +41,12 @@ class Record(NamedTuple):
     beneficiary_id: str | None
     family_code: str | None
     sex: str | None
-    date_of_birth: dt.date | None
+    date_of_birth: str | None  # ISO 8601
     age_years: int | None
     nationality: str | None
     migrant_status: str | None
     type: str
-    delivered_on: dt.date
+    delivered_on: str  # ISO 8601
     admin1_code: str | None
     city_id: int | None
     return_from: str | None
@@ -55,6 +61,10 @@ class Record(NamedTuple):
     patronymic: str | None
     document_number: str | None
     phone: str | None
+
+
+def iso_date(text: str) -> str:
+    return parse_date(text).isoformat()
 
 
 def parse_date(text: str) -> dt.date:
@@ -106,6 +116,11 @@ class RowChecker:
         self._today = today or dt.date.today()
         self._caches: dict[str, dict[Any, tuple[Any, str | None]]] = {}
         self._choices = {c.name: t.choice_lookup(c.name) for c in t.COLUMNS if c.choices}
+        self._today_iso = self._today.isoformat()
+        self._max = [c.max_length for c in t.COLUMNS]
+        self._convs = self._converters()
+        for _, kind, *_rest in self._convs:
+            self._caches.setdefault(kind, {})
 
     def _conv(self, kind: str, fn: Callable[[Any], Any], text: Any) -> tuple[Any, str | None]:
         cache = self._caches.setdefault(kind, {})
@@ -151,88 +166,102 @@ class RowChecker:
             return problems
         return partner_id, record_id, row_hash(partner_id, cells)
 
+    def _converters(self) -> list[tuple[int, str, Callable[[Any], Any], str, bool]]:
+        """(column position, cache name, function, problem code, keyed by country)."""
+        out: list[tuple[int, str, Callable[[Any], Any], str, bool]] = []
+        for col in t.COLUMNS:
+            pos = I[col.name]
+            if col.name == "referral_source" or col.kind in ("text", "personal"):
+                continue
+            if col.kind == "date":
+                out.append((pos, "date", iso_date, "invalid", False))
+            elif col.kind == "age":
+                out.append((pos, "age", parse_age, "invalid", False))
+            elif col.kind == "country":
+                out.append((pos, "country", _country, "unknown-country", False))
+            elif col.kind == "admin1":
+                out.append((pos, "admin1", _admin1, "unknown-region", True))
+            elif col.kind == "city":
+                out.append((pos, "city", self._city, "unknown-city", True))
+            elif col.kind == "multi":
+                out.append((pos, "multi", self._multi, "not-allowed", False))
+            elif col.choices is not None:
+                out.append((pos, col.name, self._choice_fn(col.name), "not-allowed", False))
+        return out
+
+    def _choice_fn(self, column: str) -> Callable[[str], str]:
+        lookup = self._choices[column]
+        allowed = ", ".join(m.value for m in t.BY_NAME[column].choices or ())
+
+        def choose(text: str) -> str:
+            code = lookup.get(text.casefold())
+            if code is None:
+                raise ValueError(f"{column} {text[:40]!r} is not one of: {allowed}")
+            return code
+
+        return choose
+
     def check(self, row: int, cells: list[str], ident: tuple[int, str, int]
               ) -> Record | list[Problem]:
         problems: list[Problem] = []
-
-        def conv(column: str, kind: str, fn: Callable[[Any], Any], text: Any,
-                 code: str = "invalid") -> Any:
-            if not text:
-                return None
-            value, error = self._conv(kind, fn, text)
-            if error:
-                problems.append(self._problem(row, column, code, error))
-            return value
-
-        for col in t.COLUMNS:
-            if len(cells[I[col.name]]) > col.max_length:
-                what = "" if col.kind == "personal" else f" ({cells[I[col.name]][:20]!r}...)"
-                problems.append(self._problem(row, col.name, "too-long", f"{col.name} is "
-                                              f"longer than {col.max_length} characters{what}"))
+        values: list[Any] = [None] * len(cells)
         iso3 = self._conv("country", _country, cells[I["country"]])[0]
-        delivered = conv("assistance_date", "date", parse_date, cells[I["assistance_date"]])
-        if delivered is None and not cells[I["assistance_date"]]:
+        caches = self._caches
+        for pos, kind, fn, code, by_country in self._convs:
+            text = cells[pos]
+            if not text:
+                continue
+            key = (iso3, text) if by_country else text
+            cache = caches[kind]
+            hit = cache.get(key)
+            if hit is None:
+                hit = self._conv(kind, fn, key)
+            if hit[1] is not None:
+                problems.append(self._problem(row, t.COLUMNS[pos].name, code, hit[1]))
+            values[pos] = hit[0]
+        too_long = any(map(operator.gt, map(len, cells), self._max))
+        for n in range(len(cells)) if too_long else ():
+            if len(cells[n]) <= self._max[n]:
+                continue
+            col = t.COLUMNS[n]
+            what = "" if col.kind == "personal" else f" ({cells[n][:20]!r}...)"
+            problems.append(self._problem(row, col.name, "too-long", f"{col.name} is longer "
+                                          f"than {col.max_length} characters{what}"))
+        delivered, born, kind = values[_DELIVERED], values[_BORN], values[_TYPE]
+        if not cells[_DELIVERED]:
             problems.append(self._problem(row, "assistance_date", "required",
                                           "assistance_date is blank"))
-        elif delivered is not None and delivered > self._today:
+        elif delivered is not None and delivered > self._today_iso:
             problems.append(self._problem(row, "assistance_date", "future",
                                           f"assistance_date {delivered} is in the future"))
-        born = conv("date_of_birth", "date", parse_date, cells[I["date_of_birth"]])
         if born and delivered and born > delivered:
             problems.append(self._problem(row, "date_of_birth", "born-after-assistance",
                                           "date_of_birth is after assistance_date"))
-        kind = self._choice(row, "assistance_type", cells, problems)
-        if kind is None and not cells[I["assistance_type"]]:
+        if not cells[_TYPE]:
             problems.append(self._problem(row, "assistance_type", "required",
                                           "assistance_type is blank"))
-        return_to = conv("return_to", "country", _country, cells[I["return_to"]],
-                         "unknown-country")
-        if kind == "return" and not return_to and not cells[I["return_to"]]:
+        if kind == "return" and not cells[_RETURN_TO]:
             problems.append(self._problem(row, "return_to", "return-without-destination",
                                           "a return needs return_to (the destination country)"))
-        beneficiary, family = cells[I["beneficiary_id"]] or None, cells[I["family_id"]] or None
+        beneficiary, family = cells[_BENEFICIARY] or None, cells[_FAMILY] or None
         if not beneficiary and not family:
             problems.append(self._problem(row, "beneficiary_id", "missing-recipient",
                                           "beneficiary_id and family_id are both blank"))
-        admin1 = conv("admin1", "admin1", lambda k: gazetteer().admin1(k[1], country=k[0]).code,
-                      (iso3, cells[I["admin1"]]) if cells[I["admin1"]] else None,
-                      "unknown-region")
-        city = conv("city", "city", self._city, (iso3, cells[I["city"]])
-                    if cells[I["city"]] else None, "unknown-city")
-        vulns = conv("vulnerabilities", "multi", self._multi, cells[I["vulnerabilities"]])
-        referral = cells[I["referral_source"]]
+        if problems:
+            return problems
+        referral = cells[_REFERRAL]
         ref_kind = self._choices["referral_source"].get(referral.casefold()) if referral else None
-        record = Record(
-            row, *ident[:3], beneficiary, family,
-            self._choice(row, "sex", cells, problems),
-            born,
-            conv("age", "age", parse_age, cells[I["age"]]),
-            conv("nationality", "country", _country, cells[I["nationality"]], "unknown-country"),
-            self._choice(row, "migrant_status", cells, problems),
-            kind or "", delivered or self._today, admin1, city,
-            conv("return_from", "country", _country, cells[I["return_from"]], "unknown-country"),
-            return_to,
-            self._choice(row, "transport_mode", cells, problems),
-            self._choice(row, "consultation_topic", cells, problems),
-            vulns or None,
-            (ref_kind or "other") if referral else None,
-            None if ref_kind else (referral or None),
-            *(cells[I[c]] or None for c in ("given_name", "family_name", "patronymic",
-                                            "document_number", "phone")),
+        v = values
+        return Record(
+            row, ident[0], ident[1], ident[2], beneficiary, family, v[I["sex"]], born,
+            v[I["age"]], v[I["nationality"]], v[I["migrant_status"]], kind, delivered,
+            v[I["admin1"]], v[I["city"]], v[I["return_from"]], v[I["return_to"]],
+            v[I["transport_mode"]], v[I["consultation_topic"]], v[I["vulnerabilities"]] or None,
+            (ref_kind or "other") if referral else None, None if ref_kind else (referral or None),
+            cells[_PERSONAL[0]] or None, cells[_PERSONAL[1]] or None,
+            cells[_PERSONAL[2]] or None, cells[_PERSONAL[3]] or None,
+            cells[_PERSONAL[4]] or None,
         )  # fmt: skip
-        return problems or record
-
-    def _choice(self, row: int, column: str, cells: list[str], problems: list[Problem]
-                ) -> str | None:
-        text = cells[I[column]]
-        if not text:
-            return None
-        code = self._choices[column].get(text.casefold())
-        if code is None:
-            allowed = ", ".join(m.value for m in t.BY_NAME[column].choices or ())
-            problems.append(self._problem(row, column, "not-allowed",
-                                          f"{column} {text[:40]!r} is not one of: {allowed}"))
-        return code
 
     def _multi(self, text: str) -> str:
         lookup = self._choices["vulnerabilities"]
@@ -251,6 +280,10 @@ class RowChecker:
         if city_id is None:
             raise LookupError(f"city {place.name_en} is not in the database: run `opendtm init`")
         return city_id
+
+
+def _admin1(key: tuple[str | None, str]) -> str:
+    return gazetteer().admin1(key[1], country=key[0]).code
 
 
 def _country(text: str) -> str:

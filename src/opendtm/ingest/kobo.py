@@ -36,7 +36,7 @@ def submissions(data: Any) -> list[dict[str, Any]]:
     for n, item in enumerate(items, 1):
         if not isinstance(item, dict):
             raise ValueError(f"submission {n} is not an object")
-    return items
+    return list(items)
 
 
 def flatten_submission(record: dict[str, Any], prefix: str = "") -> dict[str, str]:

@@ -8,7 +8,6 @@ would do); the report is a plain dict for JSON and HTML alike.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -182,6 +181,9 @@ def _read(table: Any, apply: Callable[[list[str]], list[str]], checker: RowCheck
                 loader.stage(checked)
     except ReadError as exc:
         report.add(exc.problem)
+    if not report.rows_read and not report.errors:
+        report.add(Problem("no-rows", "the file has a header but no data rows", "warning",
+                           report.file))
     if progress:
         progress(report.rows_read, table.size, table.size)
 
@@ -208,7 +210,7 @@ def _land(session: Session, loader: Loader, report: ImportReport, path: Path,
         unchanged=report.unchanged, duplicates=report.duplicates))  # fmt: skip
     digest = hashlib.sha256()
     for change in loader.changes(batch_id):
-        digest.update(json.dumps(change, default=str).encode())
+        digest.update(("\x1f".join(map(str, change)) + "\n").encode())
     report.batch_id = batch_id
     record(session, opts.actor, "import", "import_batch", str(batch_id), {
         "file": report.file, "sha256": sha.hexdigest(), "rows_read": report.rows_read,

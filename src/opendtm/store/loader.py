@@ -26,7 +26,6 @@ _TYPES = {"row_no": "INTEGER PRIMARY KEY", "partner_id": "INTEGER NOT NULL",
 _EXTRA = ("action VARCHAR(10)", "person_id INTEGER", "family_id INTEGER", "case_id INTEGER",
           "assistance_id INTEGER", "old_person_id INTEGER", "old_family_id INTEGER",
           "old_case_id INTEGER")  # fmt: skip
-_DATES = (STAGE_COLUMNS.index("date_of_birth"), STAGE_COLUMNS.index("delivered_on"))
 _VULN = STAGE_COLUMNS.index("vulnerabilities")
 _PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id")
 _IDENTITY = ("given_name", "family_name", "patronymic", "document_number", "phone")
@@ -44,6 +43,9 @@ class Loader:
         self._stage: list[Sequence[Any]] = []
         self._seen: list[tuple[int, int, str, int]] = []
         self._known: dict[int, set[int]] = {}
+        if not self.pg:
+            # Index pages of a million-row load must stay in memory, not thrash a 2 MB cache.
+            self._sql("PRAGMA cache_size = -262144")
         schema = "pg_temp" if self.pg else "temp"
         for name in ("import_stage", "import_seen", "import_vuln", "import_person"):
             self._sql(f"DROP TABLE IF EXISTS {schema}.{name}")
@@ -59,7 +61,9 @@ class Loader:
         return self.conn.execute(text(sql), params or {}).rowcount
 
     def _temp(self, name: str, body: str) -> None:
-        if self.pg:
+        if self.pg and body.startswith("AS "):
+            self._sql(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP {body}")
+        elif self.pg:
             self._sql(f"CREATE TEMPORARY TABLE {name} {body} ON COMMIT DROP")
         else:
             self._sql(f"CREATE TEMPORARY TABLE {name} {body}")
@@ -91,14 +95,11 @@ class Loader:
         self._seen = []
 
     def _flush_stage(self) -> None:
-        rows, vulns = self._stage, []
+        rows, vulns = self._stage, list[tuple[int, str]]()
         self._stage = []
         for r in rows:
             if r[_VULN]:
                 vulns.extend((r[0], v) for v in r[_VULN].split())
-        if not self.pg:  # the sqlite3 driver's own date adapter is deprecated
-            rows = [tuple(v.isoformat() if i in _DATES and v is not None else v
-                          for i, v in enumerate(r)) for r in rows]
         self._write("import_stage", STAGE_COLUMNS, rows)
         self._write("import_vuln", ("row_no", "vulnerability"), vulns)
 
@@ -134,6 +135,7 @@ class Loader:
         """Write the staged rows; returns counts of what was created and updated."""
         sql, counts = self._sql, {}
         sql("CREATE INDEX import_stage_person ON import_stage (partner_id, beneficiary_id)")
+        sql("ANALYZE import_stage" if self.pg else "ANALYZE temp.import_stage")
         sql("UPDATE import_stage SET assistance_id = a.id, old_person_id = a.person_id, "
             "old_family_id = a.family_id, old_case_id = a.case_id FROM assistance a "
             "WHERE a.partner_id = import_stage.partner_id AND a.record_id = import_stage.record_id")
@@ -152,34 +154,44 @@ class Loader:
         return counts
 
     def _persons(self) -> dict[str, int]:
+        """One row per person in the file; where rows of a person disagree the greatest
+        value is kept, and a blank never erases what the store already holds."""
         sql = self._sql
-        self._temp("import_person", "AS SELECT partner_id, beneficiary_id, max(row_no) AS "
-                   "row_no, min(delivered_on) AS first_day FROM import_stage WHERE "
-                   "beneficiary_id IS NOT NULL GROUP BY partner_id, beneficiary_id")
-        last = "FROM import_person p JOIN import_stage s ON s.row_no = p.row_no"
+        attrs = (*_PERSON, "migrant_status", *_IDENTITY)
+        self._temp("import_person", "AS SELECT partner_id, beneficiary_id, "
+                   + ", ".join(f"max({c}) AS {c}" for c in attrs)
+                   + ", max(return_from) AS previous_country, min(delivered_on) AS first_day "
+                   "FROM import_stage WHERE beneficiary_id IS NOT NULL "
+                   "GROUP BY partner_id, beneficiary_id")
         created = sql(
             "INSERT INTO person (partner_id, beneficiary_id, family_id, sex, date_of_birth, "
             "age_years, nationality, migrant_status, previous_country, registered_on) "
-            "SELECT s.partner_id, s.beneficiary_id, s.family_id, s.sex, s.date_of_birth, "
-            "s.age_years, s.nationality, coalesce(s.migrant_status, 'other'), s.return_from, "
-            f"p.first_day {last} WHERE NOT EXISTS (SELECT 1 FROM person x WHERE "
+            "SELECT partner_id, beneficiary_id, family_id, sex, date_of_birth, age_years, "
+            "nationality, coalesce(migrant_status, 'other'), previous_country, first_day "
+            "FROM import_person p WHERE NOT EXISTS (SELECT 1 FROM person x WHERE "
             "x.partner_id = p.partner_id AND x.beneficiary_id = p.beneficiary_id)")
         sql("UPDATE import_stage SET person_id = x.id FROM person x WHERE x.partner_id = "
             "import_stage.partner_id AND x.beneficiary_id = import_stage.beneficiary_id")
-        sets = [f"{c} = coalesce(s.{c}, person.{c})" for c in (*_PERSON, "migrant_status")]
-        differs = " OR ".join(f"coalesce(s.{c}, person.{c}) IS DISTINCT FROM person.{c}"
+        same = ("person.partner_id = p.partner_id AND person.beneficiary_id = "
+                "p.beneficiary_id")
+        sets = [f"{c} = coalesce(p.{c}, person.{c})" for c in (*_PERSON, "migrant_status")]
+        differs = " OR ".join(f"coalesce(p.{c}, person.{c}) IS DISTINCT FROM person.{c}"
                               for c in (*_PERSON, "migrant_status"))
         updated = sql(f"UPDATE person SET {', '.join(sets)}, updated_at = CURRENT_TIMESTAMP "
-                      f"{last} WHERE person.id = s.person_id AND ({differs})")
-        any_id = " OR ".join(f"s.{c} IS NOT NULL" for c in _IDENTITY)
+                      f"FROM import_person p WHERE {same} AND ({differs})")
+        any_id = " OR ".join(f"p.{c} IS NOT NULL" for c in _IDENTITY)
         sql(f"INSERT INTO person_identity (person_id, {', '.join(_IDENTITY)}) SELECT "
-            f"s.person_id, {', '.join('s.' + c for c in _IDENTITY)} {last} WHERE ({any_id}) "
-            "AND NOT EXISTS (SELECT 1 FROM person_identity i WHERE i.person_id = s.person_id)")
-        isets = ", ".join(f"{c} = coalesce(s.{c}, person_identity.{c})" for c in _IDENTITY)
-        idiff = " OR ".join(f"coalesce(s.{c}, person_identity.{c}) IS DISTINCT FROM "
+            f"x.id, {', '.join('p.' + c for c in _IDENTITY)} FROM import_person p JOIN person x "
+            "ON x.partner_id = p.partner_id AND x.beneficiary_id = p.beneficiary_id "
+            f"WHERE ({any_id}) AND NOT EXISTS (SELECT 1 FROM person_identity i "
+            "WHERE i.person_id = x.id)")
+        isets = ", ".join(f"{c} = coalesce(p.{c}, person_identity.{c})" for c in _IDENTITY)
+        idiff = " OR ".join(f"coalesce(p.{c}, person_identity.{c}) IS DISTINCT FROM "
                             f"person_identity.{c}" for c in _IDENTITY)
-        sql(f"UPDATE person_identity SET {isets}, updated_at = CURRENT_TIMESTAMP {last} "
-            f"WHERE person_identity.person_id = s.person_id AND ({idiff})")
+        sql(f"UPDATE person_identity SET {isets}, updated_at = CURRENT_TIMESTAMP FROM "
+            "import_person p JOIN person x ON x.partner_id = p.partner_id AND "
+            "x.beneficiary_id = p.beneficiary_id WHERE person_identity.person_id = x.id "
+            f"AND ({idiff})")
         return {"persons_created": created, "persons_updated": updated}
 
     def _cases(self) -> None:
