@@ -23,9 +23,9 @@ STAGE_COLUMNS = (
 _TYPES = {"row_no": "INTEGER PRIMARY KEY", "partner_id": "INTEGER NOT NULL",
           "row_hash": "BIGINT NOT NULL", "date_of_birth": "DATE", "age_years": "INTEGER",
           "delivered_on": "DATE NOT NULL", "city_id": "INTEGER"}  # fmt: skip
-_EXTRA = ("action VARCHAR(10)", "person_id INTEGER", "family_id INTEGER", "case_id INTEGER",
-          "assistance_id INTEGER", "old_person_id INTEGER", "old_family_id INTEGER",
-          "old_case_id INTEGER")  # fmt: skip
+_EXTRA = ("action VARCHAR(10) DEFAULT 'created'", "person_id INTEGER", "family_id INTEGER",
+          "case_id INTEGER", "assistance_id INTEGER", "old_person_id INTEGER",
+          "old_family_id INTEGER", "old_case_id INTEGER")  # fmt: skip
 _VULN = STAGE_COLUMNS.index("vulnerabilities")
 _PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id")
 _IDENTITY = ("given_name", "family_name", "patronymic", "document_number", "phone")
@@ -135,12 +135,11 @@ class Loader:
         """Write the staged rows; returns counts of what was created and updated."""
         sql, counts = self._sql, {}
         sql("CREATE INDEX import_stage_person ON import_stage (partner_id, beneficiary_id)")
-        sql("ANALYZE import_stage" if self.pg else "ANALYZE temp.import_stage")
-        sql("UPDATE import_stage SET assistance_id = a.id, old_person_id = a.person_id, "
-            "old_family_id = a.family_id, old_case_id = a.case_id FROM assistance a "
-            "WHERE a.partner_id = import_stage.partner_id AND a.record_id = import_stage.record_id")
-        sql("UPDATE import_stage SET action = CASE WHEN assistance_id IS NULL THEN 'created' "
-            "ELSE 'updated' END")
+        self._analyze("import_stage", "import_vuln")
+        sql("UPDATE import_stage SET action = 'updated', assistance_id = a.id, "
+            "old_person_id = a.person_id, old_family_id = a.family_id, old_case_id = a.case_id "
+            "FROM assistance a WHERE a.partner_id = import_stage.partner_id AND "
+            "a.record_id = import_stage.record_id")
         counts["families_created"] = sql(
             "INSERT INTO family (partner_id, family_code) SELECT DISTINCT partner_id, family_code "
             "FROM import_stage s WHERE family_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
@@ -170,8 +169,10 @@ class Loader:
             "nationality, coalesce(migrant_status, 'other'), previous_country, first_day "
             "FROM import_person p WHERE NOT EXISTS (SELECT 1 FROM person x WHERE "
             "x.partner_id = p.partner_id AND x.beneficiary_id = p.beneficiary_id)")
+        self._analyze("person", "import_person")
         sql("UPDATE import_stage SET person_id = x.id FROM person x WHERE x.partner_id = "
             "import_stage.partner_id AND x.beneficiary_id = import_stage.beneficiary_id")
+        self._analyze("import_stage")
         same = ("person.partner_id = p.partner_id AND person.beneficiary_id = "
                 "p.beneficiary_id")
         sets = [f"{c} = coalesce(p.{c}, person.{c})" for c in (*_PERSON, "migrant_status")]
@@ -200,15 +201,19 @@ class Loader:
         sql("UPDATE import_stage SET case_id = old_case_id WHERE action = 'updated' AND "
             "old_person_id IS NOT DISTINCT FROM person_id AND "
             "old_family_id IS NOT DISTINCT FROM family_id")
-        for subject, match in (
-            ("person_id", "c.person_id = import_stage.person_id"),
-            ("family_id", "c.person_id IS NULL AND c.family_id = import_stage.family_id"),
-        ):
-            scope = f"case_id IS NULL AND {subject} IS NOT NULL" + (
-                " AND person_id IS NULL" if subject == "family_id" else "")
-            find = (f"UPDATE import_stage SET case_id = (SELECT min(c.id) FROM case_file c "
-                    f"WHERE c.partner_id = import_stage.partner_id AND {match} AND "
-                    f"c.status <> 'closed') WHERE {scope}")
+        for subject in ("person_id", "family_id"):
+            where = ("{t}case_id IS NULL AND {t}" + subject + " IS NOT NULL"
+                     + (" AND {t}person_id IS NULL" if subject == "family_id" else ""))
+            scope, qualified = where.format(t=""), where.format(t="import_stage.")
+            family_level = " AND c.person_id IS NULL" if subject == "family_id" else ""
+            # The oldest open case of each subject, joined rather than looked up row by row.
+            find = (f"UPDATE import_stage SET case_id = c.id FROM (SELECT c.partner_id, "
+                    f"c.{subject}, min(c.id) AS id FROM case_file c JOIN (SELECT DISTINCT "
+                    f"partner_id, {subject} FROM import_stage WHERE {scope}) s ON "
+                    f"s.partner_id = c.partner_id AND s.{subject} = c.{subject} WHERE "
+                    f"c.status <> 'closed'{family_level} GROUP BY c.partner_id, c.{subject}) c "
+                    f"WHERE c.partner_id = import_stage.partner_id AND "
+                    f"c.{subject} = import_stage.{subject} AND {qualified}")
             sql(find)
             family = "max(family_id)" if subject == "person_id" else "family_id"
             person = "person_id" if subject == "person_id" else "NULL"
@@ -217,7 +222,14 @@ class Loader:
                 "type = 'return' THEN 1 ELSE 0 END) = 1 THEN 'avr' ELSE 'general' END, 'open', "
                 f"min(delivered_on) FROM import_stage WHERE {scope} GROUP BY partner_id, "
                 f"{subject}")
+            self._analyze("case_file")
             sql(find)
+        self._analyze("import_stage")
+
+    def _analyze(self, *tables: str) -> None:
+        """Fresh planner statistics after a bulk insert (PostgreSQL plans by them)."""
+        if self.pg:
+            self._sql(f"ANALYZE {', '.join(tables)}")
 
     def _screenings_and_referrals(self) -> None:
         sql = self._sql
