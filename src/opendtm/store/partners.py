@@ -21,7 +21,7 @@ class PartnerDirectory:
         self._names: dict[str, list[str]] = {}
         for p, country in session.execute(
             select(Partner, Operation.country).join(Operation, Partner.operation_id == Operation.id)
-        ).tuples():
+        ):
             self._remember(country, p)
 
     def _remember(self, country: str, p: Partner) -> None:
