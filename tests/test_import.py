@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from importing import counts, one, row, write_csv
 from sqlalchemy import Engine, select
 
+from importing import counts, row, write_csv
 from opendtm.services.importer import ImportOptions, import_file
 from opendtm.store import models as m
 from opendtm.store import schema
