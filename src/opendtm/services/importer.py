@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from opendtm.domain.problems import Problem
 from opendtm.ingest.checks import RowChecker
 from opendtm.ingest.mapping import Mapping, MappingError, load_mapping, plan
-from opendtm.ingest.readers import ReadError, open_table
+from opendtm.ingest.readers import ReadError, Table, open_table
 from opendtm.store.loader import Loader
 from opendtm.store.models import City, ImportBatch
 from opendtm.store.partners import PartnerDirectory
@@ -150,7 +150,7 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
     return report
 
 
-def _read(table: Any, apply: Callable[[list[str]], list[str]], checker: RowChecker,
+def _read(table: Table, apply: Callable[[list[str]], list[str]], checker: RowChecker,
           loader: Loader, report: ImportReport, progress: Progress | None) -> None:
     first_seen: dict[int, int] = {}
     try:
