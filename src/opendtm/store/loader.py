@@ -206,14 +206,20 @@ class Loader:
                      + (" AND {t}person_id IS NULL" if subject == "family_id" else ""))
             scope, qualified = where.format(t=""), where.format(t="import_stage.")
             family_level = " AND c.person_id IS NULL" if subject == "family_id" else ""
-            # The oldest open case of each subject, joined rather than looked up row by row.
-            find = (f"UPDATE import_stage SET case_id = c.id FROM (SELECT c.partner_id, "
+            # The oldest open case of each subject: SQLite looks it up row by row through
+            # the index; PostgreSQL joins (it would otherwise plan a loop per row).
+            lookup = (f"UPDATE import_stage SET case_id = (SELECT min(c.id) FROM case_file c "
+                      f"WHERE c.partner_id = import_stage.partner_id AND c.{subject} = "
+                      f"import_stage.{subject} AND c.status <> 'closed'{family_level}) "
+                      f"WHERE {scope}")
+            join = (f"UPDATE import_stage SET case_id = c.id FROM (SELECT c.partner_id, "
                     f"c.{subject}, min(c.id) AS id FROM case_file c JOIN (SELECT DISTINCT "
                     f"partner_id, {subject} FROM import_stage WHERE {scope}) s ON "
                     f"s.partner_id = c.partner_id AND s.{subject} = c.{subject} WHERE "
                     f"c.status <> 'closed'{family_level} GROUP BY c.partner_id, c.{subject}) c "
                     f"WHERE c.partner_id = import_stage.partner_id AND "
                     f"c.{subject} = import_stage.{subject} AND {qualified}")
+            find = join if self.pg else lookup
             sql(find)
             family = "max(family_id)" if subject == "person_id" else "family_id"
             person = "person_id" if subject == "person_id" else "NULL"
