@@ -166,5 +166,9 @@ from .dedup import dedup  # noqa: E402
 
 app.command()(dedup)
 
+from .importer import import_command  # noqa: E402
+
+app.command("import")(import_command)
+
 if __name__ == "__main__":
     app()

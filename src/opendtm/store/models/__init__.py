@@ -5,6 +5,7 @@ from .assistance import Assistance, ConsultationContact
 from .base import Base
 from .casework import Case, Referral, Screening, ScreeningFinding
 from .dedup import DedupRun, MatchCandidate, MatchClusterMember, MatchDecision, PersonMerge
+from .imports import ImportBatch, ImportChange, ImportRecord
 from .people import Consent, Family, Person, PersonIdentity
 from .reference import Admin1, City, Operation, Partner, PartnerRegion, Period, Project
 from .survey import SurveyChoice, SurveyForm, SurveyPersonal, SurveyQuestion, SurveySubmission
@@ -22,6 +23,9 @@ __all__ = [
     "ConsultationContact",
     "DedupRun",
     "Family",
+    "ImportBatch",
+    "ImportChange",
+    "ImportRecord",
     "LoginAttempt",
     "MatchCandidate",
     "MatchClusterMember",

@@ -1,0 +1,50 @@
+"""Helpers for the import tests: template rows, files written by the tests, table counts."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from opendtm.ingest import template
+from opendtm.store import models as m
+
+COUNTED = (m.Assistance, m.Person, m.PersonIdentity, m.Family, m.Case, m.Screening,
+           m.ScreeningFinding, m.Referral, m.Partner, m.ImportBatch, m.ImportChange,
+           m.ImportRecord, m.AuditEntry)  # fmt: skip
+
+
+def row(record_id: str, **values: str) -> dict[str, str]:
+    base = {"record_id": record_id, "beneficiary_id": "B1", "country": "KGZ",
+            "partner": "Helping Hand", "admin1": "Chui", "sex": "f", "age": "30",
+            "migrant_status": "returnee", "assistance_type": "food",
+            "assistance_date": "2021-01-15"}  # fmt: skip
+    base.update(values)
+    return base
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8",
+              delimiter: str = ",", hxl: bool = False, columns: list[str] | None = None) -> Path:
+    names = columns or list(template.NAMES)
+    with path.open("w", encoding=encoding, newline="") as fh:
+        out = csv.writer(fh, delimiter=delimiter)
+        out.writerow(names)
+        if hxl:
+            out.writerow([template.BY_NAME[n].hxl or "" if n in template.BY_NAME else ""
+                          for n in names])
+        for r in rows:
+            out.writerow([r.get(n, "") for n in names])
+    return path
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t.__tablename__: conn.scalar(select(func.count()).select_from(t)) or 0
+                for t in COUNTED}
+
+
+def one(engine: Engine, stmt: Any) -> Any:
+    with engine.connect() as conn:
+        return conn.execute(stmt).one()

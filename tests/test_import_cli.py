@@ -1,0 +1,111 @@
+"""`opendtm import`: exit codes, the problem report, the template, and a kill mid-import."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from importing import counts, row, write_csv
+from opendtm.cli.main import app
+from opendtm.ingest import template
+from opendtm.store import schema
+from opendtm.store.database import make_engine
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_import_exit_codes_and_problem_report(db_url: str, tmp_path: Path) -> None:
+    assert run("--db", db_url, "init").exit_code == 0
+    good = write_csv(tmp_path / "good.csv", [row("A1"), row("A2")])
+    result = run("--db", db_url, "import", str(good), "--add-partners")
+    assert result.exit_code == 0, result.output
+    assert "2 created" in result.output
+    result = run("--db", db_url, "import", str(good))
+    assert result.exit_code == 0 and "2 unchanged" in result.output
+    bad = write_csv(tmp_path / "bad.csv", [row("A3", admin1="Atlantis"), row("A4")])
+    result = run("--db", db_url, "import", str(bad), "--problems-csv")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "bad.csv, row 2, column admin1" in result.output
+    assert "rejected, nothing written" in result.output
+    with (tmp_path / "bad.csv.problems.csv").open(encoding="utf-8") as fh:
+        report = list(csv.DictReader(fh))
+    assert [(r["file"], r["row"], r["column"], r["code"]) for r in report] == [
+        ("bad.csv", "2", "admin1", "unknown-region")]
+    result = run("--db", db_url, "import", str(bad), "--dry-run")
+    assert result.exit_code == 1
+    result = run("--db", db_url, "import", str(tmp_path / "missing.csv"))
+    assert result.exit_code == 1 and "cannot read" in result.output
+    assert counts(make_engine(db_url))["assistance"] == 2
+
+
+def test_template_csv_and_xlsx(tmp_path: Path) -> None:
+    result = run("import", "template", "--format", "csv", "--out", str(tmp_path / "t.csv"))
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",") == list(template.NAMES)
+    assert lines[1].startswith("#meta+id,#beneficiary+id")
+    result = run("import", "template", "--format", "xlsx", "--out", str(tmp_path / "t.xlsx"))
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert book.sheetnames == ["assistance", "columns", "allowed values"]
+    allowed = [tuple(r) for r in book["allowed values"].iter_rows(values_only=True)]
+    assert ("assistance_type", "pcr_test", "PCR test", "ПЦР-тест") in allowed
+    assert ("vulnerabilities", "vot", "victim of trafficking", "жертва торговли людьми") in allowed
+    result = run("import", "template", "--format", "pdf", "--out", str(tmp_path / "t.pdf"))
+    assert result.exit_code == 1 and "unknown template format" in result.output
+
+
+def _position(pid: int, path: Path) -> int:
+    """How far the process has read into ``path`` (0 until it has opened it)."""
+    folder = Path(f"/proc/{pid}/fd")
+    for fd in folder.iterdir():
+        try:
+            if os.readlink(fd) == str(path):
+                info = Path(f"/proc/{pid}/fdinfo/{fd.name}").read_text(encoding="ascii")
+                return int(info.split()[1])
+        except OSError:
+            continue
+    return 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/fdinfo").exists(), reason="needs Linux /proc")
+def test_kill_mid_import_leaves_database_as_before(db_url: str, tmp_path: Path) -> None:
+    engine = make_engine(db_url)
+    schema.upgrade(engine)
+    path = write_csv(tmp_path / "big.csv", [
+        row(f"R{n}", beneficiary_id=f"B{n % 5000}", vulnerabilities="vot" if n % 7 else "")
+        for n in range(60_000)])  # fmt: skip
+    before = counts(engine)
+    size = path.stat().st_size
+    env = {**os.environ, "OPENDTM_DATABASE_URL": db_url}
+    proc = subprocess.Popen([sys.executable, "-m", "opendtm.cli.main", "import", str(path),
+                             "--add-partners"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and _position(proc.pid, path) < size // 2:
+        assert time.monotonic() < deadline, "the import never got half way through the file"
+        time.sleep(0.02)
+    assert proc.poll() is None, "the import finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert counts(engine) == before
+    from opendtm.services.importer import ImportOptions, import_file
+
+    report = import_file(engine, write_csv(tmp_path / "small.csv", [row("S1")]),
+                         ImportOptions(add_partners=True))
+    assert report.landed and counts(engine)["assistance"] == 1
+    engine.dispose()
