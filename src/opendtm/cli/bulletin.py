@@ -13,8 +13,7 @@ from opendtm.publish.i18n import LANGUAGES
 from opendtm.services.bulletin import AUDIENCES, FORMATS, Request, build
 from opendtm.store import schema
 
-from .context import console, engine, fail, handled, progress_bar
-from .main import _parse_date
+from .context import console, engine, fail, handled, parse_date, progress_bar
 
 
 def bulletin(
@@ -63,7 +62,7 @@ def bulletin(
         codes = [gazetteer().country(c).iso3 for c in country or []]
         req = Request(
             out=out, config=bulletin_config.load(config), countries=codes,
-            start=_parse_date(date_from, "--from"), end=_parse_date(date_to, "--to"),
+            start=parse_date(date_from, "--from"), end=parse_date(date_to, "--to"),
             languages=langs, audience=audience, formats=wanted, threshold=threshold,
             allow_problems=allow_problems,
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated, Any
 
@@ -17,7 +16,7 @@ from opendtm.services.stats import key_figures
 from opendtm.store import schema
 from opendtm.store.database import safe_url, unit_of_work
 
-from .context import console, engine, fail, handled, progress_bar, state
+from .context import console, engine, handled, parse_date, progress_bar, state
 
 app = typer.Typer(
     help="opendtm: register vulnerable migrants and the help they receive, and publish it.",
@@ -78,15 +77,6 @@ def demo() -> None:
         console.print("demo dataset loaded" if loaded else "demo dataset already loaded")
 
 
-def _parse_date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option} {value!r} is not a date (use YYYY-MM-DD)")
-
-
 @app.command()
 def stats(
     country: Annotated[
@@ -99,7 +89,7 @@ def stats(
     """Key figures per country, with consistency checks."""
     with handled():
         codes = [gazetteer().country(c).iso3 for c in country or []]
-        start, end = _parse_date(date_from, "--from"), _parse_date(date_to, "--to")
+        start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
         eng = engine()
         schema.require_current(eng)
         data = key_figures(eng, codes or None, start, end)
