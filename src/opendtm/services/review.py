@@ -99,8 +99,7 @@ def unmerge(session: Session, scope: Scope, person_id: int,
     """Count a merged record on its own again, when every record of its group is in scope."""
     scope.require_review()
     group = store.group_of(session, [person_id])
-    if person_id not in _visible(session, scope, group | {person_id}) or (
-            len(_visible(session, scope, group)) != len(group)):
+    if len(_visible(session, scope, group)) != len(group):  # the group holds person_id
         raise NotFound("person", person_id, "unmerge")
     try:
         revoked = dedup.unmerge(session, person_id, scope.username, note, scope.remote_addr)

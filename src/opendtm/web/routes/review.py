@@ -23,8 +23,9 @@ api = APIRouter(prefix="/api/v1", tags=["api"])
 User = Annotated[Scope, Depends(page_scope)]
 Form = Annotated[dict[str, Any], Depends(check_csrf)]
 PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such pair, or not both records in your scope"}}
-REFUSED: dict[int | str, dict[str, Any]] = {409: {"description": "The pair was decided otherwise, or is not merged"}}
+Responses = dict[int | str, dict[str, Any]]
+NOT_FOUND: Responses = {404: {"description": "No such pair, or not both records in scope"}}
+REFUSED: Responses = {409: {"description": "The pair was decided otherwise, or is not merged"}}
 
 
 class Verdict(BaseModel):
