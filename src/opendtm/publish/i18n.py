@@ -65,6 +65,11 @@ NOUNS: dict[str, dict[str, dict[str, str]]] = {
         "ru": {"one": "консультация", "few": "консультации", "many": "консультаций",
                "other": "консультации"},
     },
+    "duplicate": {
+        "en": {"one": "duplicate record", "other": "duplicate records"},
+        "ru": {"one": "повторная запись", "few": "повторные записи",
+               "many": "повторных записей", "other": "повторной записи"},
+    },
     # "aged 2 to 69" / "в возрасте от 2 до 69 лет": genitive after до
     "years_upto": {
         "en": {"one": "", "other": ""},

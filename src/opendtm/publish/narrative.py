@@ -140,6 +140,13 @@ def paragraphs(
                    f"Проведено: {n} ({m} — мужчинам, {f} — женщинам), из них {law} — по "
                    f"вопросам миграционного законодательства: регистрация, разрешение на "
                    f"временное проживание, гражданство и добровольное возвращение.")
+    merged = block.get("dedup", {}).get("merged")
+    if merged:
+        dups = count(lang, merged, "duplicate")
+        out.append(f"{dups} of persons registered more than once were merged: each person is "
+                   f"counted once." if en else
+                   f"Объединено: {dups} о людях, зарегистрированных более одного раза; "
+                   f"каждый человек учтён один раз.")
     return [p[0].upper() + p[1:] for p in out]
 
 

@@ -24,6 +24,9 @@ RECORDS = frozenset(Role) - {Role.VIEWER}
 # Roles that see names, documents and phone numbers, and trafficking and violence findings.
 IDENTITY = frozenset({Role.ADMINISTRATOR, Role.PROTECTION_OFFICER, Role.PARTNER_CASEWORKER})
 SENSITIVE = IDENTITY
+# Roles that review de-duplication candidates: every role that sees records; a pair only
+# when both of its records lie in the scope (a partner caseworker: both of the partner).
+REVIEW = RECORDS
 # Roles that register and change records.
 WRITE = frozenset({Role.ADMINISTRATOR, Role.PROTECTION_OFFICER, Role.PARTNER_CASEWORKER})
 
@@ -75,6 +78,14 @@ class Scope:
     @property
     def write(self) -> bool:
         return self.role in WRITE
+
+    @property
+    def review(self) -> bool:
+        return self.role in REVIEW
+
+    def require_review(self) -> None:
+        if not self.review:
+            raise Forbidden("your role may not review duplicates")
 
     @property
     def admin(self) -> bool:

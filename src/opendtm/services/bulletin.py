@@ -24,7 +24,7 @@ from opendtm.process import disclosure
 from opendtm.publish import html, hxl, i18n, pdf
 from opendtm.publish.config import BulletinConfig
 from opendtm.services.stats import country_blocks
-from opendtm.store import facts
+from opendtm.store import dedup, facts
 from opendtm.store.database import unit_of_work
 from opendtm.store.integrity import record_problems
 from opendtm.store.models import Operation
@@ -111,6 +111,7 @@ def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[st
         contacts = facts.contact_facts(session, wanted, req.start, req.end)
         vulns = facts.vulnerability_facts(session)
         problems = list(record_problems(session))
+        merged = dedup.duplicates_assisted(session, wanted, req.start, req.end)
     if assist.num_rows == 0 and contacts.num_rows == 0:
         raise BulletinError(
             f"no assistance or consultation is recorded for {', '.join(wanted) or 'any country'}"
@@ -139,6 +140,8 @@ def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[st
         for code in present:
             blocks[code], hidden = disclosure.protect(blocks[code], rules, f"{code}.")
             suppressed += hidden
+    for code in present:  # a count of records, not of people: no disclosure control
+        blocks[code]["dedup"] = {"merged": merged.get(code, 0)}
     start, end = _period(req, assist, contacts)
     model = {
         "title": req.config.text("en")["title"],

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from opendtm.domain.ages import age_in_months
 from opendtm.domain.namefold import fold_words
 from opendtm.domain.taxonomy import CaseKind, MigrantStatus, Sex
+from opendtm.store.dedup import group_of
 from opendtm.store.models import (
     Assistance,
     AuditEntry,
@@ -169,6 +170,8 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
          "return_from": a.return_from, "return_to": a.return_to,
          "transport_mode": _plain(a.transport_mode)} for a in help_rows]
     out["history"] = history(session, scope, person.id)
+    out["merged_into_id"] = person.merged_into_id
+    out["can_unmerge"] = scope.review and len(group_of(session, [person.id])) > 1
     if scope.identity:
         scope.audit(session, "read", "person", person.id)
     return out

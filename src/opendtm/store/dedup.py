@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from opendtm.domain.dedup import MatchVerdict
 
 from .models import (
+    Assistance,
     DedupRun,
     MatchCandidate,
     MatchClusterMember,
@@ -153,3 +154,26 @@ def count_merged(session: Session, countries: Sequence[str] | None,
     if end is not None:
         conditions.append(PersonMerge.merged_at < end)
     return int(session.scalar(query.where(and_(*conditions)) if conditions else query) or 0)
+
+
+def duplicates_assisted(session: Session, countries: Sequence[str] | None,
+                        start: dt.date | None, end: dt.date | None) -> dict[str, int]:
+    """Per country, the records assisted in the period that count as another record assisted
+    in the period (merged duplicates): distinct records less distinct persons counted."""
+    key = func.coalesce(Person.merged_into_id, Person.id)
+    query = (
+        select(Operation.country,
+               func.count(Person.id.distinct()) - func.count(key.distinct()))
+        .select_from(Assistance)
+        .join(Person, Person.id == Assistance.person_id)
+        .join(Partner, Partner.id == Assistance.partner_id)
+        .join(Operation, Operation.id == Partner.operation_id)
+        .group_by(Operation.country)
+    )
+    if countries:
+        query = query.where(Operation.country.in_(countries))
+    if start is not None:
+        query = query.where(Assistance.delivered_on >= start)
+    if end is not None:
+        query = query.where(Assistance.delivered_on <= end)
+    return {country: int(n or 0) for country, n in session.execute(query)}

@@ -15,10 +15,11 @@ from starlette.concurrency import run_in_threadpool
 from opendtm import __version__
 from opendtm.services.access import Forbidden, NotFound
 from opendtm.services.persons import Invalid
+from opendtm.services.review import Refused
 
 from .context import CsrfFailed, Settings, SignInNeeded, Unauthorized, audit_refusal
 from .render import page
-from .routes import api, audit, auth, dashboard, persons
+from .routes import api, audit, auth, dashboard, persons, review
 from .security import SecurityMiddleware
 
 
@@ -48,6 +49,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
               name="static")
     for module in (auth, persons, dashboard, audit, api):
         app.include_router(module.router)
+    app.include_router(review.router)
+    app.include_router(review.api)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
@@ -58,6 +61,10 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     async def forbidden(request: Request, exc: Forbidden) -> Response:
         await run_in_threadpool(audit_refusal, request, exc)
         return _error(request, 403, "Forbidden", str(exc))
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> Response:
+        return _error(request, 409, "Conflict", str(exc))
 
     @app.exception_handler(Invalid)
     async def invalid(request: Request, exc: Invalid) -> Response:

@@ -8,6 +8,23 @@ RU: dict[str, str] = {
     "opendtm": "opendtm",
     "Persons": "Люди",
     "Dashboard": "Обзор",
+    "Duplicates": "Дубликаты",
+    "Possible duplicates to review": "Возможные дубликаты на проверку",
+    "Match probability": "Вероятность совпадения",
+    "Compare": "Сравнить",
+    "Compare records": "Сравнение записей",
+    "No pair is waiting for a decision.": "Нет пар, ожидающих решения.",
+    "Decided": "Решено",
+    "same_person": "один и тот же человек",
+    "different_people": "разные люди",
+    "Note": "Примечание",
+    "Same person": "Один и тот же человек",
+    "Different people": "Разные люди",
+    "Counted as": "Учитывается как",
+    "another record": "другая запись",
+    "This record is merged with another: both are counted as one person.":
+        "Эта запись объединена с другой: обе учитываются как один человек.",
+    "Un-merge": "Разъединить",
     "Sign in": "Войти",
     "Sign out": "Выйти",
     "User name": "Имя пользователя",
@@ -110,6 +127,7 @@ RU: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "same_person": "same person", "different_people": "different people",
     "nfi": "non-food items", "hygiene": "hygiene and protective supplies",
     "clothing": "clothing and shoes", "baby_food": "baby food", "shelter": "temporary shelter",
     "medical": "medical", "pcr_test": "PCR test", "medical_exam": "pre-departure medical exam",

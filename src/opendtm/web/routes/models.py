@@ -84,6 +84,8 @@ class PersonDetail(PersonSummary):
     vulnerabilities: list[Finding]
     assistance: list[AssistanceRow]
     history: list[Change]
+    merged_into_id: int | None = None
+    can_unmerge: bool = False
 
 
 class PersonCreated(BaseModel):
@@ -118,3 +120,43 @@ class Dashboard(BaseModel):
     country: str | None
     countries: list[CountryRef]
     figures: dict[str, Any]
+
+
+class PendingPair(BaseModel):
+    person_a: PersonSummary
+    person_b: PersonSummary
+    match_probability: float
+    match_weight: float
+
+
+class PendingPage(BaseModel):
+    items: list[PendingPair]
+
+
+class DecisionRef(BaseModel):
+    id: int
+    verdict: str
+    decided_by: str
+    decided_at: str
+
+
+class PairDetail(BaseModel):
+    person_a: PersonDetail
+    person_b: PersonDetail
+    match_probability: float | None
+    match_weight: float | None
+    decision: DecisionRef | None
+    same_group: bool
+
+
+class DecisionOut(BaseModel):
+    id: int
+    person_a: int
+    person_b: int
+    verdict: str
+    decided_by: str
+
+
+class Unmerged(BaseModel):
+    id: int
+    revoked: list[int]
