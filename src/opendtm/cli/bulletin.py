@@ -14,7 +14,6 @@ from opendtm.services.bulletin import AUDIENCES, FORMATS, Request, build
 from opendtm.store import schema
 
 from .context import console, engine, fail, handled, progress_bar
-from .main import _parse_date
 
 
 def bulletin(
@@ -60,6 +59,8 @@ def bulletin(
             fail(f"--format {formats!r}: choose from {','.join(FORMATS)}")
         if audience not in AUDIENCES:
             fail(f"--audience {audience!r}: use public or internal")
+        from .main import _parse_date  # here: `python -m opendtm.cli.main` imports this module
+
         codes = [gazetteer().country(c).iso3 for c in country or []]
         req = Request(
             out=out, config=bulletin_config.load(config), countries=codes,
