@@ -123,7 +123,7 @@ class Loader:
         else:
             marks = ", ".join("?" * len(columns))
             self.conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                                      list(map(tuple, rows)))
+                                      rows)
 
     # -- checks on the whole file ----------------------------------------------------
 
@@ -301,7 +301,7 @@ class Loader:
         if new < REBUILD_AT or new < self.conn.execute(
                 text("SELECT count(*) FROM assistance")).scalar_one():
             return []
-        return sorted(Assistance.__table__.indexes, key=lambda i: str(i.name))
+        return sorted(Assistance.metadata.tables["assistance"].indexes, key=lambda i: str(i.name))
 
     def changes(self, batch_id: int) -> Iterable[tuple[Any, ...]]:
         """The batch's change rows in order (for the audit digest)."""
