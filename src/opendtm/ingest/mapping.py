@@ -22,8 +22,11 @@ value. Without a ``record_id`` column, Kobo's ``_uuid`` or ODK's ``__id`` is use
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from opendtm.domain.problems import Problem
 
@@ -88,10 +91,17 @@ class Plan:
     options: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     values: dict[int, dict[str, str]] = field(default_factory=dict)
     defaults: dict[int, str] = field(default_factory=dict)
+    _pick: Callable[[list[str]], Any] | None = field(default=None, init=False, repr=False)
+    _width: int = field(default=0, init=False, repr=False)
 
     def apply(self, row: list[str]) -> list[str]:
         n = len(row)
-        out = [row[i] if i is not None and i < n else "" for i in self.index]
+        if self._pick is None:
+            # One C-level pick per row; -1 is the blank cell appended below.
+            self._pick = itemgetter(-1, *(-1 if i is None else i for i in self.index))
+            self._width = max((i + 1 for i in self.index if i is not None), default=0)
+        padded = row + [""] * (max(self._width - n, 0) + 1)
+        out: list[str] = list(self._pick(padded))[1:]
         for col, opts in self.options.items():
             out[col] = " ".join(code for i, code in opts if i < n and row[i] in SELECTED)
         for col, table in self.values.items():

@@ -1,0 +1,39 @@
+"""A load large enough to take the bulk path (indexes of ``assistance`` built after it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from importing import counts, row, write_csv
+from opendtm.services.importer import ImportOptions, import_file
+from opendtm.store import schema
+from opendtm.store.database import make_engine
+from opendtm.store.loader import REBUILD_AT
+from opendtm.store.models import Assistance
+
+
+def _indexes(engine: object) -> set[str]:
+    return {str(i["name"]) for i in inspect(engine).get_indexes("assistance")}
+
+
+def test_large_load_keeps_every_index_and_stays_idempotent(db_url: str, tmp_path: Path) -> None:
+    engine = make_engine(db_url)
+    schema.upgrade(engine)
+    before = _indexes(engine)
+    assert {str(i.name) for i in Assistance.metadata.tables["assistance"].indexes} <= before
+    n = REBUILD_AT + 500
+    path = write_csv(tmp_path / "bulk.csv", [
+        row(f"R{k}", beneficiary_id=f"B{k % 7000}", vulnerabilities="vot" if k % 9 == 0 else "")
+        for k in range(n)])  # fmt: skip
+    report = import_file(engine, path, ImportOptions(add_partners=True))
+    assert report.landed and report.errors == 0 and report.created == n
+    assert _indexes(engine) == before
+    first = counts(engine)
+    assert first["assistance"] == n and first["person"] == 7000
+    again = import_file(engine, path, ImportOptions(add_partners=True))
+    assert again.landed and again.unchanged == n and again.created == 0
+    after = counts(engine)
+    assert {k: v for k, v in after.items() if k not in ("import_batch", "audit_log")} == {
+        k: v for k, v in first.items() if k not in ("import_batch", "audit_log")}
