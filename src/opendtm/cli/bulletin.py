@@ -13,7 +13,7 @@ from opendtm.publish.i18n import LANGUAGES
 from opendtm.services.bulletin import AUDIENCES, FORMATS, Request, build
 from opendtm.store import schema
 
-from .context import console, engine, fail, handled, parse_date, progress_bar
+from .context import console, engine, fail, handled, parse_date, progress_steps
 
 
 def bulletin(
@@ -68,12 +68,7 @@ def bulletin(
         )
         eng = engine()
         schema.require_current(eng)
-        with progress_bar("bulletin") as bar:
-            task = bar.add_task("reading records", total=None)
-
-            def step(label: str, done: int, total: int) -> None:
-                bar.update(task, description=label, completed=done, total=total)
-
+        with progress_steps("reading records") as step:
             result = build(eng, req, step)
     if result.skipped:
         console.print(f"no records for {', '.join(result.skipped)}: left out")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -67,6 +67,21 @@ def progress_bar(label: str) -> Iterator[Progress]:
     )
     with bar:
         yield bar
+
+
+Step = Callable[[str, int, int], None]
+
+
+@contextmanager
+def progress_steps(first: str, prefix: str = "") -> Iterator[Step]:
+    """A progress bar and the ``step(label, done, total)`` callback services report to."""
+    with progress_bar(first) as bar:
+        task = bar.add_task(f"{prefix}{first}", total=None)
+
+        def step(label: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{prefix}{label}", completed=done, total=total)
+
+        yield step
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:

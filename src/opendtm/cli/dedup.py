@@ -13,7 +13,7 @@ from opendtm.process.dedup import LinkOptions
 from opendtm.services.matching import run_dedup, write_clusters_csv
 from opendtm.store import schema
 
-from .context import console, engine, handled, progress_bar
+from .context import console, engine, handled, progress_steps
 
 
 def dedup(
@@ -44,12 +44,7 @@ def dedup(
             raise ValueError(f"--out {out}: folder {out.parent} does not exist")
         eng = engine()
         schema.require_current(eng)
-        with progress_bar("dedup") as bar:
-            task = bar.add_task("reading persons", total=None)
-
-            def step(label: str, done: int, total: int) -> None:
-                bar.update(task, description=label, completed=done, total=total)
-
+        with progress_steps("reading persons") as step:
             summary = run_dedup(eng, codes or None, options, getpass.getuser(), step)
         if out is not None:
             write_clusters_csv(out, summary.rows)

@@ -16,7 +16,7 @@ from opendtm.services.stats import key_figures
 from opendtm.store import schema
 from opendtm.store.database import safe_url, unit_of_work
 
-from .context import console, engine, handled, parse_date, progress_bar, state
+from .context import console, engine, handled, parse_date, progress_steps, state
 
 app = typer.Typer(
     help="opendtm: register vulnerable migrants and the help they receive, and publish it.",
@@ -67,12 +67,7 @@ def demo() -> None:
     """Load the demo dataset (calibrated to the 2020-2021 Direct Assistance bulletin)."""
     with handled():
         eng = engine()
-        with progress_bar("demo") as bar:
-            task = bar.add_task("loading demo", total=None)
-
-            def step(label: str, done: int, total: int) -> None:
-                bar.update(task, description=f"loading {label}", completed=done, total=total)
-
+        with progress_steps("demo", prefix="loading ") as step:
             loaded = load_demo(eng, step)
         console.print("demo dataset loaded" if loaded else "demo dataset already loaded")
 

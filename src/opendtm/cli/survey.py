@@ -14,7 +14,7 @@ from opendtm.domain.problems import Problem
 from opendtm.services import survey as service
 from opendtm.store import schema
 
-from .context import console, engine, err, fail, handled, progress_bar
+from .context import console, engine, err, fail, handled, progress_steps
 
 app = typer.Typer(help="DTM surveys: the XLSForm, Kobo/ODK imports, bulletin figures.",
                   no_args_is_help=True)
@@ -74,13 +74,9 @@ def import_(
     """Import a Kobo or ODK export of a registered form (re-importing changes nothing)."""
     with handled():
         eng = _ready()
-        with progress_bar("import") as bar:
-            task = bar.add_task("reading", total=None)
+        with progress_steps("reading") as step:
             try:
-                result = service.import_export(
-                    eng, path, form_id, version,
-                    lambda label, done, total: bar.update(task, description=label,
-                                                          completed=done, total=total))
+                result = service.import_export(eng, path, form_id, version, step)
             except service.ProblemsFound as exc:
                 if as_json:
                     typer.echo(json.dumps({"file": path.name, "problems": [
@@ -132,9 +128,7 @@ def demo() -> None:
     """Register the shipped form and import the synthetic demo submissions."""
     with handled():
         eng = _ready()
-        with progress_bar("survey demo") as bar:
-            task = bar.add_task("demo", total=None)
-            result = service.load_demo(eng, lambda label, done, total: bar.update(
-                task, description=label, completed=done, total=total))
+        with progress_steps("demo") as step:
+            result = service.load_demo(eng, step)
     console.print(f"survey demo: {result.read} submissions, {result.added} added, "
                   f"{result.unchanged} already there")
