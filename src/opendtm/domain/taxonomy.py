@@ -159,6 +159,13 @@ class ReferralKind(StrEnum):
     OTHER = "other"
 
 
+class ReferralStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+
+
 class PartnerKind(StrEnum):
     NGO = "ngo"
     RED_CROSS = "red_cross"

@@ -19,7 +19,20 @@ from opendtm.services.review import Refused
 
 from .context import CsrfFailed, Settings, SignInNeeded, Unauthorized, audit_refusal
 from .render import page
-from .routes import api, audit, auth, dashboard, persons, review
+from .routes import (
+    api,
+    audit,
+    auth,
+    bulletins,
+    casework,
+    charts,
+    consultations,
+    dashboard,
+    families,
+    imports,
+    persons,
+    review,
+)
 from .security import SecurityMiddleware
 
 
@@ -51,6 +64,9 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(review.router)
     app.include_router(review.api)
+    for pages in (families, casework, consultations, imports, bulletins, charts):
+        app.include_router(pages.router)
+        app.include_router(pages.api)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:

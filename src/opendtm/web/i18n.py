@@ -144,3 +144,14 @@ def translate(lang: str, text: str) -> str:
     if lang == "ru":
         return RU.get(text, EN.get(text, text))
     return EN.get(text, text)
+
+
+def _merge() -> None:
+    from .i18n_pages import EN as EN_PAGES
+    from .i18n_pages import RU as RU_PAGES
+
+    RU.update({k: v for k, v in RU_PAGES.items() if k not in RU})
+    EN.update({k: v for k, v in EN_PAGES.items() if k not in EN})
+
+
+_merge()

@@ -12,6 +12,7 @@ from opendtm.domain.taxonomy import (
     CaseStatus,
     ReferralDirection,
     ReferralKind,
+    ReferralStatus,
     Vulnerability,
 )
 
@@ -85,4 +86,8 @@ class Referral(Base, Timestamps):
     kind: Mapped[ReferralKind] = mapped_column(enum_column(ReferralKind, "referral_kind"))
     organisation: Mapped[str | None] = mapped_column(String(200))
     referred_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[ReferralStatus] = mapped_column(
+        enum_column(ReferralStatus, "referral_status"), default=ReferralStatus.PENDING,
+        server_default=ReferralStatus.PENDING.value,
+    )
     case: Mapped[Case] = relationship()

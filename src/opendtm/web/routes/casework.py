@@ -1,0 +1,149 @@
+"""Vulnerability screening and referrals of a person, and the list of referrals; the pages
+and their JSON twins call the same service functions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from opendtm.domain.taxonomy import ReferralDirection, ReferralKind, ReferralStatus
+from opendtm.services import referrals, screening
+from opendtm.services.access import Scope
+from opendtm.services.casework_inputs import ReferralIn, ReferralStatusIn, ScreeningIn
+
+from ..context import check_csrf, page_scope, run
+from ..render import page
+from .api import Caller
+from .casework_models import PersonReferrals, ReferralOut, ReferralPage, ScreeningOut, Screenings
+from .persons import _enum, _int, _submit
+
+router = APIRouter(include_in_schema=False)
+Responses = dict[int | str, dict[str, Any]]
+api = APIRouter(prefix="/api/v1", tags=["api"])
+User = Annotated[Scope, Depends(page_scope)]
+Form = Annotated[dict[str, Any], Depends(check_csrf)]
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+NOT_FOUND: Responses = {404: {"description": "No such person in your scope"}}
+WRITE: Responses = {403: {"description": "Your role may not record this"},
+         422: {"description": "A field is invalid"}}
+CHOICES = {"direction": [d.value for d in ReferralDirection],
+           "status": [s.value for s in ReferralStatus]}
+
+
+def _screening_page(request: Request, scope: Scope, person_id: int, values: dict[str, Any],
+                    errors: dict[str, str], status: int = 200) -> Response:
+    data = run(request, scope, screening.screenings, person_id)
+    data.update({"values": values, "errors": errors})
+    return page(request, "screening.html", data, status)
+
+
+@router.get("/persons/{person_id}/screening")
+def screening_page(request: Request, scope: User, person_id: Id) -> Response:
+    return _screening_page(request, scope, person_id, {}, {})
+
+
+@router.post("/persons/{person_id}/screening")
+def screen_page(request: Request, scope: User, person_id: Id, form: Form) -> Response:
+    scope.require_write()
+    run(request, scope, screening.screenings, person_id)  # 404 before telling anything
+    found = [k.removeprefix("finding_") for k, v in form.items() if k.startswith("finding_")]
+    fields = {k: v for k, v in form.items() if not k.startswith("finding_")}
+    result = _submit(request, scope, ScreeningIn, {**fields, "findings": found},
+                     screening.screen, person_id)
+    if "__errors__" in result:
+        return _screening_page(request, scope, person_id, form, result, 422)
+    return RedirectResponse(f"/persons/{person_id}/screening", status_code=303)
+
+
+def _referrals_page(request: Request, scope: Scope, person_id: int, values: dict[str, Any],
+                    errors: dict[str, str], status: int = 200) -> Response:
+    data = run(request, scope, referrals.person_referrals, person_id)
+    data.update({"values": values, "errors": errors})
+    fragment = request.headers.get("hx-request") == "true"
+    return page(request, "_person_referrals.html" if fragment else "person_referrals.html",
+                data, status, choices=CHOICES)
+
+
+@router.get("/persons/{person_id}/referrals")
+def person_referrals_page(request: Request, scope: User, person_id: Id) -> Response:
+    return _referrals_page(request, scope, person_id, {}, {})
+
+
+@router.post("/persons/{person_id}/referrals")
+def refer_page(request: Request, scope: User, person_id: Id, form: Form) -> Response:
+    scope.require_write()
+    run(request, scope, referrals.person_referrals, person_id)
+    result = _submit(request, scope, ReferralIn, form, referrals.refer, person_id)
+    if "__errors__" in result:
+        return _referrals_page(request, scope, person_id, form, result, 422)
+    return RedirectResponse(f"/persons/{person_id}/referrals", status_code=303)
+
+
+@router.get("/referrals")
+def referrals_page(request: Request, scope: User, direction: str | None = None,
+                   kind: str | None = None, status: str | None = None,
+                   partner_id: str | None = None, page_no: str | None = None) -> Response:
+    data = run(request, scope, referrals.list_referrals, _enum(ReferralDirection, direction),
+               _enum(ReferralKind, kind), _enum(ReferralStatus, status), _int(partner_id),
+               _int(page_no) or 1)
+    return page(request, "referrals.html", data, choices=CHOICES,
+                kinds=run(request, scope, lambda s, sc: referrals.kinds(sc)))
+
+
+@router.post("/referrals/{referral_id}/status")
+def status_page(request: Request, scope: User, referral_id: Id, form: Form) -> Response:
+    scope.require_write()
+    new = _enum(ReferralStatus, form.get("status"))
+    if new is not None:
+        run(request, scope, referrals.set_status, referral_id, new)
+    back = _int(form.get("person_id"))
+    return RedirectResponse(f"/persons/{back}/referrals" if back else "/referrals",
+                            status_code=303)
+
+
+@api.get("/persons/{person_id}/screenings", response_model=Screenings, responses=NOT_FOUND)
+def screenings_api(request: Request, scope: Caller, person_id: Id) -> dict[str, Any]:
+    """The person's screenings, newest first; trafficking and violence findings only for
+    the roles that see them."""
+    return run(request, scope, screening.screenings, person_id)
+
+
+@api.post("/persons/{person_id}/screenings", status_code=201, response_model=ScreeningOut,
+          responses={**NOT_FOUND, **WRITE})
+def screen_api(request: Request, scope: Caller, person_id: Id,
+               body: ScreeningIn) -> dict[str, Any]:
+    return run(request, scope, screening.screen, person_id, body)
+
+
+@api.get("/persons/{person_id}/referrals", response_model=PersonReferrals,
+         responses=NOT_FOUND)
+def person_referrals_api(request: Request, scope: Caller, person_id: Id) -> dict[str, Any]:
+    """Referrals of the person (or of the person's family), in and out."""
+    return run(request, scope, referrals.person_referrals, person_id)
+
+
+@api.post("/persons/{person_id}/referrals", status_code=201, response_model=ReferralOut,
+          responses={**NOT_FOUND, **WRITE})
+def refer_api(request: Request, scope: Caller, person_id: Id,
+              body: ReferralIn) -> dict[str, Any]:
+    return run(request, scope, referrals.refer, person_id, body)
+
+
+@api.get("/referrals", response_model=ReferralPage)
+def referrals_api(request: Request, scope: Caller, direction: ReferralDirection | None = None,
+                  kind: ReferralKind | None = None, status: ReferralStatus | None = None,
+                  partner_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+                  page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                  per_page: Annotated[int, Query(ge=1, le=100)] = 25) -> dict[str, Any]:
+    """The referrals of the caller's scope, newest first."""
+    return run(request, scope, referrals.list_referrals, direction, kind, status, partner_id,
+               page, per_page)
+
+
+@api.put("/referrals/{referral_id}/status", response_model=ReferralOut,
+         responses={404: {"description": "No such referral in your scope"}, **WRITE})
+def status_api(request: Request, scope: Caller, referral_id: Id,
+               body: ReferralStatusIn) -> dict[str, Any]:
+    return run(request, scope, referrals.set_status, referral_id, body.status)

@@ -1,0 +1,168 @@
+"""Families, screening, referrals and consultation contacts through the JSON API and the
+pages, on real SQLite and PostgreSQL: one code path, the scope of each role, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from webclient import api, audit_count, sign_in, world_app
+from webworld import World
+
+
+@pytest.fixture(scope="module")
+def app(module_db_url: str) -> Iterator[tuple[World, TestClient]]:
+    with world_app(module_db_url) as pair:
+        yield pair
+
+
+def _family_id(world: World, client: TestClient) -> int:
+    r = client.get(f"/api/v1/persons/{world.persons['A-1']}", headers=api(world, "admin"))
+    return int(r.json()["family"]["id"])
+
+
+def test_families_list_and_page(app: tuple[World, TestClient]) -> None:
+    world, client = app
+    r = client.get("/api/v1/families", headers=api(world, "alpha_worker"))
+    assert r.status_code == 200
+    assert [(f["family_code"], f["members"]) for f in r.json()["items"]] == [("FAM-1", 2)]
+    assert client.get("/api/v1/families", params={"q": "FAM"},
+                      headers=api(world, "beta_worker")).json()["items"] == []
+    assert client.get("/api/v1/families", params={"q": "XYZ"},
+                      headers=api(world, "admin")).json()["items"] == []
+    fid = _family_id(world, client)
+    before = audit_count(client, "alpha_worker", "read")
+    detail = client.get(f"/api/v1/families/{fid}", headers=api(world, "alpha_worker")).json()
+    assert {m["beneficiary_id"] for m in detail["members"]} == {"A-1", "A-2"}
+    assert detail["members"][0]["identity"]["family_name"].startswith("Осмоналиев")
+    assert audit_count(client, "alpha_worker", "read") == before + 1
+    officer = client.get(f"/api/v1/families/{fid}", headers=api(world, "kgz_officer")).json()
+    assert all(m.get("identity") is None for m in officer["members"])
+    assert sign_in(client, "alpha_worker") == 303
+    page = client.get(f"/families/{fid}")
+    assert page.status_code == 200 and "Айгуль" in page.text and "A-2" in page.text
+
+
+def test_assistance_for_the_whole_family_one_record_per_member(
+        app: tuple[World, TestClient]) -> None:
+    world, client = app
+    fid = _family_id(world, client)
+    body = {"type": "return", "delivered_on": "2021-04-02", "return_from": "Russia",
+            "return_to": "KGZ", "transport_mode": "air", "record_id": "FAMRET"}
+    r = client.post(f"/api/v1/families/{fid}/assistance", json=body,
+                    headers=api(world, "alpha_worker"))
+    assert r.status_code == 201, r.text
+    items = r.json()["items"]
+    assert sorted(i["person_id"] for i in items) == sorted(
+        [world.persons["A-1"], world.persons["A-2"]])
+    assert {i["record_id"] for i in items} == {"FAMRET-1", "FAMRET-2"}
+    once = client.post(f"/api/v1/families/{fid}/assistance",
+                       json={**body, "record_id": "HH", "each_member": False},
+                       headers=api(world, "alpha_worker")).json()["items"]
+    assert len(once) == 1 and once[0]["family_id"] == fid and once[0]["person_id"] is None
+    bad = client.post(f"/api/v1/families/{fid}/assistance",
+                      json={**body, "return_to": None, "record_id": "X"},
+                      headers=api(world, "alpha_worker"))
+    assert bad.status_code == 422
+    again = client.post(f"/api/v1/families/{fid}/assistance", json=body,
+                        headers=api(world, "alpha_worker"))
+    assert again.status_code == 422 and again.json()["detail"][0]["loc"] == ["body", "record_id"]
+    rows = client.get(f"/api/v1/families/{fid}", headers=api(world, "alpha_worker")).json()
+    assert sum(a["record_id"].startswith("FAMRET") for a in rows["assistance"]) == 2
+
+
+def test_family_assistance_through_the_page(app: tuple[World, TestClient]) -> None:
+    world, client = app
+    fid = _family_id(world, client)
+    assert sign_in(client, "alpha_worker") == 303
+    csrf = client.cookies["opendtm_csrf"]
+    r = client.post(f"/families/{fid}/assistance", follow_redirects=False,
+                    data={"type": "food", "delivered_on": "2021-05-01", "each_member": "true",
+                          "csrf_token": csrf})
+    assert r.status_code == 303
+    r = client.post(f"/families/{fid}/assistance",
+                    data={"type": "return", "delivered_on": "2021-05-01", "csrf_token": csrf})
+    assert r.status_code == 422 and "destination" in r.text
+
+
+def test_screening_hides_and_refuses_sensitive_findings(app: tuple[World, TestClient]) -> None:
+    world, client = app
+    pid = world.persons["A-1"]
+    worker = client.get(f"/api/v1/persons/{pid}/screenings",
+                        headers=api(world, "alpha_worker")).json()
+    assert worker["items"][0]["findings"] == ["vot"] and "vot" in worker["choices"]
+    officer = client.get(f"/api/v1/persons/{pid}/screenings",
+                         headers=api(world, "kgz_officer")).json()
+    assert officer["items"][0]["findings"] == [] and "vot" not in officer["choices"]
+    r = client.post(f"/api/v1/persons/{pid}/screenings", headers=api(world, "alpha_worker"),
+                    json={"screened_on": "2021-03-03", "findings": ["gbv", "pregnant"],
+                          "notes": "seen at the office"})
+    assert r.status_code == 201 and r.json()["findings"] == ["gbv", "pregnant"]
+    r = client.post(f"/api/v1/persons/{pid}/screenings", headers=api(world, "alpha_worker"),
+                    json={"screened_on": "2031-03-03", "findings": ["nonsense"]})
+    assert r.status_code == 422
+    officer = client.get(f"/api/v1/persons/{pid}/screenings",
+                         headers=api(world, "kgz_officer")).json()
+    assert officer["items"][0]["findings"] == ["pregnant"] and officer["items"][0]["notes"] is None
+    assert sign_in(client, "alpha_worker") == 303
+    page = client.post(f"/persons/{pid}/screening", follow_redirects=True,
+                       data={"screened_on": "2021-03-04", "finding_disability": "true",
+                             "csrf_token": client.cookies["opendtm_csrf"]})
+    assert page.status_code == 200 and "2021-03-04" in page.text
+
+
+def test_referrals_in_and_out_with_status(app: tuple[World, TestClient]) -> None:
+    world, client = app
+    pid = world.persons["B-1"]
+    hdr = api(world, "beta_worker")
+    r = client.post(f"/api/v1/persons/{pid}/referrals", headers=hdr,
+                    json={"direction": "in", "kind": "hotline", "referred_on": "2021-02-02",
+                          "organisation": "Hotline 1424"})
+    assert r.status_code == 201 and r.json()["status"] == "pending"
+    out = client.post(f"/api/v1/persons/{pid}/referrals", headers=hdr,
+                      json={"direction": "out", "kind": "anti_trafficking_centre",
+                            "referred_on": "2021-02-03"}).json()
+    changed = client.put(f"/api/v1/referrals/{out['id']}/status", headers=hdr,
+                         json={"status": "accepted"})
+    assert changed.status_code == 200 and changed.json()["status"] == "accepted"
+    mine = client.get(f"/api/v1/persons/{pid}/referrals", headers=hdr).json()["items"]
+    assert [x["kind"] for x in mine] == ["anti_trafficking_centre", "hotline"]
+    officer = client.get("/api/v1/referrals", headers=api(world, "kgz_officer")).json()["items"]
+    assert [x["kind"] for x in officer] == ["hotline"]  # trafficking is not told
+    listed = client.get("/api/v1/referrals", params={"direction": "out"}, headers=hdr).json()
+    assert [x["id"] for x in listed["items"]] == [out["id"]]
+    assert client.get("/api/v1/referrals", headers=api(world, "alpha_worker")).json()[
+        "items"] == []
+    assert client.put(f"/api/v1/referrals/{out['id']}/status", json={"status": "declined"},
+                      headers=api(world, "alpha_worker")).status_code == 404
+
+
+def test_consultation_contacts_register_and_count(app: tuple[World, TestClient]) -> None:
+    world, client = app
+    hdr = api(world, "gamma_worker")
+    for sex, topic, n in (("f", "registration", 3), ("m", "employment", 2), (None, "health", 1)):
+        body = {"contacted_on": "2021-06-01", "topic": topic, "channel": "phone",
+                "contacts": n, **({"sex": sex} if sex else {})}
+        assert client.post("/api/v1/consultations", json=body, headers=hdr).status_code == 201
+    page = client.get("/api/v1/consultations", headers=hdr).json()
+    assert page["totals"] == {"contacts": 6, "by_sex": {"f": 3, "m": 2, "not_recorded": 1},
+                              "by_topic": {"registration": 3, "employment": 2, "health": 1}}
+    assert client.get("/api/v1/consultations", headers=api(world, "alpha_worker")).json()[
+        "totals"]["contacts"] == 0
+    only = client.get("/api/v1/consultations", params={"sex": "f"}, headers=hdr).json()
+    assert only["totals"]["contacts"] == 3
+    bad = client.post("/api/v1/consultations", headers=api(world, "admin"),
+                      json={"contacted_on": "2021-06-01", "topic": "health",
+                            "channel": "phone"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "partner_id"]
+    assert client.post("/api/v1/consultations", headers=api(world, "info"),
+                       json={"contacted_on": "2021-06-01", "topic": "health",
+                             "channel": "phone"}).status_code == 403
+    assert sign_in(client, "gamma_worker") == 303
+    r = client.post("/consultations", follow_redirects=True,
+                    data={"contacted_on": "2021-06-02", "topic": "citizenship",
+                          "channel": "in_person", "sex": "f", "contacts": "4",
+                          "csrf_token": client.cookies["opendtm_csrf"]})
+    assert r.status_code == 200 and "10" in r.text
