@@ -105,7 +105,7 @@ def build_api(request: Request, scope: Caller, body: bulletin_builds.BulletinIn)
     return _built(result, "/api/v1")
 
 
-@api.get("/bulletins/{token}/{name}", response_class=FileResponse,
+@api.get("/bulletins/{token}/{name:path}", response_class=FileResponse,
          responses={404: {"description": "No such bulletin of yours"}})
 def download_api(scope: Caller, token: Token, name: FileName) -> Response:
     return _download(scope, token, name)
