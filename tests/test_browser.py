@@ -132,3 +132,62 @@ def test_case_work_in_the_browser(server: str, browser: object, lang: str,
     page.screenshot(path=str(shots / f"{lang}-6-dashboard.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors
     context.close()
+
+
+FAMILY_TEXT = {
+    "en": {"families": "Families", "title": "Record assistance for the whole family",
+           "save": "Save", "charts": "Charts"},
+    "ru": {"families": "Семьи", "title": "Записать помощь для всей семьи",
+           "save": "Сохранить", "charts": "Графики"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_family_assistance_and_charts_in_the_browser(server: str, browser: object, lang: str,
+                                                     tmp_path: Path) -> None:
+    shots = Path(os.environ.get("OPENDTM_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    t = FAMILY_TEXT[lang]
+    context = browser.new_context(viewport={"width": 390, "height": 844}  # type: ignore[attr-defined]
+                                  if lang == "ru" else {"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{server}/sign-in")
+    page.fill("input[name=username]", "alpha_worker")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit] >> nth=-1")
+    page.wait_for_url("**/persons")
+    page.click(f"a[href='/lang/{lang}?next=/persons']")
+    page.wait_for_load_state()
+    page.click(f"header >> text={t['families']}")
+    page.wait_for_url("**/families")
+    page.fill("#q", "FAM-1")
+    playwright_api.expect(page.locator("#results")).to_contain_text("FAM-1", timeout=10_000)
+    page.click("#results >> text=FAM-1")
+    page.wait_for_url("**/families/*")
+    assert t["title"] in page.inner_text("main")
+    form = page.locator("#family-assistance")
+    form.locator("select[name=type]").select_option("return")
+    day = "2021-04-01" if lang == "en" else "2021-04-02"
+    form.locator("input[name=delivered_on]").fill(day)
+    assert form.locator("input[name=each_member]").is_checked()
+    form.locator("input[name=return_from]").fill("Russia")
+    form.locator("input[name=return_to]").fill("Kyrgyzstan")
+    form.locator("select[name=transport_mode]").select_option("air")
+    page.screenshot(path=str(shots / f"{lang}-7-family-form.png"), full_page=True)
+    form.locator(f"button:has-text('{t['save']}')").click()
+    page.wait_for_url("**/families/*")
+    ours = page.locator("table.list >> nth=1").locator("tbody tr").filter(has_text=day)
+    assert ours.count() == 2  # one record per member
+    texts = [ours.nth(i).inner_text() for i in range(2)]
+    assert all("RUS → KGZ" in x for x in texts)
+    assert any("A-1" in x for x in texts) and any("A-2" in x for x in texts)
+    page.screenshot(path=str(shots / f"{lang}-8-family.png"), full_page=True)
+    page.goto(f"{server}/dashboard")
+    charts = page.locator("#charts svg")  # htmx loads the charts and the map
+    playwright_api.expect(charts.first).to_be_visible(timeout=30_000)
+    assert t["charts"] in page.inner_text("main")
+    page.screenshot(path=str(shots / f"{lang}-9-charts.png"), full_page=True)
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    context.close()

@@ -28,5 +28,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("referral") as batch:
-        batch.drop_constraint("ck_referral_referral_status", type_="check")
+        batch.drop_constraint(op.f("ck_referral_referral_status"), type_="check")
         batch.drop_column("status")
