@@ -73,7 +73,7 @@ def test_import_refusals(app: tuple[World, TestClient], tmp_path: Path) -> None:
 
 
 def test_import_page(app: tuple[World, TestClient], tmp_path: Path) -> None:
-    world, client = app
+    _, client = app
     assert sign_in(client, "admin") == 303
     assert client.get("/imports").status_code == 200
     path = write_csv(tmp_path / "page.csv", [row("P1", partner="Beta", admin1="Nowhere")])
