@@ -24,6 +24,7 @@ from opendtm.store.database import unit_of_work
 from .access import Forbidden, NotFound, Scope
 from .bulletin import BulletinError, Request, build
 from .dashboard import countries as known_countries
+from .uploads import sweep
 
 # Exact counts (no disclosure control): the roles that prepare publications.
 INTERNAL = frozenset({Role.ADMINISTRATOR, Role.COUNTRY_OFFICER, Role.INFORMATION_OFFICER,
@@ -72,6 +73,7 @@ def build_for(engine: Engine, scope: Scope, data: BulletinIn) -> dict[str, Any]:
     outside = [c for c in wanted if c not in allowed]
     if outside or not wanted:
         raise NotFound("country", ",".join(outside) or "-", "bulletin")
+    sweep(_root())
     token = secrets.token_urlsafe(24)
     folder = _root() / token
     folder.mkdir(mode=0o700)

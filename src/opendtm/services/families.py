@@ -23,11 +23,8 @@ def list_families(session: Session, scope: Scope, q: str | None = None,
     """One page of the families in scope, newest first; ``q`` is a family code's start."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    members = (select(Person.family_id, func.count().label("n")).group_by(Person.family_id)
-               .subquery())
-    stmt = scope.restrict(select(Family, Partner, members.c.n), Family.partner_id)
-    stmt = stmt.join(Partner, Partner.id == Family.partner_id).outerjoin(
-        members, members.c.family_id == Family.id)
+    stmt = scope.restrict(select(Family, Partner), Family.partner_id)
+    stmt = stmt.join(Partner, Partner.id == Family.partner_id)
     if partner_id is not None:
         stmt = stmt.where(Family.partner_id == partner_id)
     code = (q or "").strip()
@@ -35,9 +32,13 @@ def list_families(session: Session, scope: Scope, q: str | None = None,
         stmt = stmt.where(Family.family_code >= code, Family.family_code < code + TOP)
     stmt = stmt.order_by(Family.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
     rows = session.execute(stmt).all()
+    ids = [f.id for f, _ in rows[:per_page]]
+    counts: dict[int, int] = dict(session.execute(  # type: ignore[arg-type]
+        select(Person.family_id, func.count()).where(Person.family_id.in_(ids or [0]))
+        .group_by(Person.family_id)).all())
     items = [{"id": f.id, "family_code": f.family_code,
-              "partner": {"id": p.id, "name": p.name}, "members": n or 0}
-             for f, p, n in rows[:per_page]]
+              "partner": {"id": p.id, "name": p.name}, "members": counts.get(f.id, 0)}
+             for f, p in rows[:per_page]]
     return {"items": items, "page": page, "per_page": per_page,
             "has_next": len(rows) > per_page,
             "filters": {"q": code or None, "partner_id": partner_id}}

@@ -12,6 +12,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,6 +38,14 @@ def staging_root() -> Path:
     return root
 
 
+def sweep(root: Path, max_age: float = 86_400.0) -> None:
+    """Remove what was left there more than ``max_age`` seconds ago (a day by default)."""
+    limit = time.time() - max_age
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def require(scope: Scope) -> None:
     if not scope.admin:
         raise Forbidden("only administrators import files")
@@ -60,6 +69,7 @@ def stage(scope: Scope, name: str, data: IO[bytes], options: dict[str, Any]) -> 
     if not plain.lower().endswith(SUFFIXES):
         raise UploadRefused(f"{plain or 'the file'}: upload a CSV or XLSX file "
                             f"({', '.join(SUFFIXES)})")
+    sweep(staging_root())
     token = secrets.token_urlsafe(24)
     folder = staging_root() / token
     folder.mkdir(mode=0o700)
