@@ -19,7 +19,7 @@ from opendtm.store.database import unit_of_work
 from opendtm.store.models import Operation, Partner
 
 from .access import NotFound, Scope
-from .dashboard import countries
+from .dashboard import countries, dashboard
 from .stats import key_figures
 
 CACHE_SECONDS = 60.0
@@ -39,14 +39,17 @@ def _svg(spec: dict[str, Any]) -> str:
     return out.split("?>", 1)[1] if out.startswith("<?xml") else out
 
 
-def _drawn(engine: Engine, lang: str, country: str, start: dt.date | None,
+def _drawn(engine: Engine, scope: Scope, lang: str, country: str, start: dt.date | None,
            end: dt.date | None, partner: str | None) -> list[dict[str, Any]]:
     key = (str(engine.url), lang, country, start, end, partner)
     with _lock:
         hit = _cache.get(key)
     if hit is not None and time.monotonic() - hit[0] <= CACHE_SECONDS:
         return hit[1]
-    block = key_figures(engine, [country], start, end)["countries"].get(country, {})
+    if start is None and end is None:  # the dashboard's own figures, cached there
+        block = dashboard(engine, scope, country)["figures"]
+    else:
+        block = key_figures(engine, [country], start, end)["countries"].get(country, {})
     if partner is not None:
         block = block.get("by_partner", {}).get(partner, {})
     drawn = []
@@ -84,6 +87,6 @@ def dashboard_charts(engine: Engine, scope: Scope, country: str | None = None,
             raise NotFound("partner", partner_id, "charts")
         partner = names[partner_id]
     return {"country": country, "partners": partners,
-            "figures": _drawn(engine, lang, country, start, end, partner),
+            "figures": _drawn(engine, scope, lang, country, start, end, partner),
             "filters": {"from": start and start.isoformat(), "to": end and end.isoformat(),
                         "partner_id": partner_id, "lang": lang}}
