@@ -85,7 +85,7 @@ class Referral(Base, Timestamps):
     )
     kind: Mapped[ReferralKind] = mapped_column(enum_column(ReferralKind, "referral_kind"))
     organisation: Mapped[str | None] = mapped_column(String(200))
-    referred_on: Mapped[dt.date] = mapped_column(Date)
+    referred_on: Mapped[dt.date] = mapped_column(Date, index=True)
     status: Mapped[ReferralStatus] = mapped_column(
         enum_column(ReferralStatus, "referral_status"), default=ReferralStatus.PENDING,
         server_default=ReferralStatus.PENDING.value,
