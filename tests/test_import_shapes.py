@@ -6,29 +6,18 @@ import codecs
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy import Engine, select
 
-from importing import counts, row, write_csv
+from importing import ADD, counts, engine_fixture, row, write_csv
 from opendtm.ingest.readers import ReadError, detect_delimiter, detect_encoding, open_table
 from opendtm.services.importer import ImportOptions, import_file
 from opendtm.store import models as m
-from opendtm.store import schema
-from opendtm.store.database import make_engine
 
-ADD = ImportOptions(add_partners=True)
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = make_engine(db_url)
-    schema.upgrade(eng)
-    yield eng
-    eng.dispose()
+engine = engine_fixture()
 
 
 def assistance(engine: Engine) -> list[tuple[str, str, dt.date, str | None]]:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.schema import CreateIndex, DropIndex
 
+from opendtm.store import findings
 from opendtm.store.models import Assistance
 
 STAGE_COLUMNS = (
@@ -28,7 +29,8 @@ _TYPES = {"row_no": "INTEGER PRIMARY KEY", "partner_id": "INTEGER NOT NULL",
           "delivered_on": "DATE NOT NULL", "city_id": "INTEGER"}  # fmt: skip
 _EXTRA = ("action VARCHAR(10) DEFAULT 'created'", "person_id INTEGER", "family_id INTEGER",
           "case_id INTEGER", "assistance_id INTEGER", "old_person_id INTEGER",
-          "old_family_id INTEGER", "old_case_id INTEGER")  # fmt: skip
+          "old_family_id INTEGER", "old_case_id INTEGER", "old_delivered_on DATE",
+          "old_vulnerabilities VARCHAR(400)")  # fmt: skip
 _VULN = STAGE_COLUMNS.index("vulnerabilities")
 _PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id")
 _IDENTITY = ("given_name", "family_name", "patronymic", "document_number", "phone")
@@ -49,6 +51,7 @@ class Loader:
         self._stage: list[Sequence[Any]] = []
         self._seen: list[tuple[int, int, str, int]] = []
         self._known: dict[int, set[int]] = {}
+        self.dropped: list[tuple[int, str]] = []  # (row, vulnerability) findings removed
         if not self.pg:
             # Index pages of a million-row load must stay in memory, not thrash a 2 MB cache.
             self._sql("PRAGMA cache_size = -262144")
@@ -144,9 +147,13 @@ class Loader:
         sql("CREATE INDEX import_stage_person ON import_stage (partner_id, beneficiary_id)")
         self._analyze("import_stage", "import_vuln")
         sql("UPDATE import_stage SET action = 'updated', assistance_id = a.id, "
-            "old_person_id = a.person_id, old_family_id = a.family_id, old_case_id = a.case_id "
-            "FROM assistance a WHERE a.partner_id = import_stage.partner_id AND "
-            "a.record_id = import_stage.record_id")
+            "old_person_id = a.person_id, old_family_id = a.family_id, old_case_id = a.case_id, "
+            "old_delivered_on = a.delivered_on FROM assistance a WHERE a.partner_id = "
+            "import_stage.partner_id AND a.record_id = import_stage.record_id")
+        sql("UPDATE import_stage SET old_vulnerabilities = r.vulnerabilities FROM "
+            "import_record r WHERE import_stage.action = 'updated' AND r.partner_id = "
+            "import_stage.partner_id AND r.record_id = import_stage.record_id AND "
+            "r.vulnerabilities IS NOT NULL")
         counts["families_created"] = sql(
             "INSERT INTO family (partner_id, family_code) SELECT DISTINCT partner_id, family_code "
             "FROM import_stage s WHERE family_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
@@ -157,6 +164,8 @@ class Loader:
         self._cases()
         self._screenings_and_referrals()
         counts.update(self._assistance(batch_id))
+        self.dropped = findings.drop_stale(self.conn)
+        counts["vulnerabilities_removed"] = len(self.dropped)
         return counts
 
     def _persons(self) -> dict[str, int]:
@@ -280,10 +289,11 @@ class Loader:
             "import_stage.action = 'created' AND a.partner_id = import_stage.partner_id AND "
             "a.record_id = import_stage.record_id")
         params = {"b": batch_id}
-        sql("INSERT INTO import_record (partner_id, record_id, row_hash, batch_id, row_no) "
-            "SELECT partner_id, record_id, row_hash, :b, row_no FROM import_stage WHERE true "
-            "ON CONFLICT (partner_id, record_id) DO UPDATE SET row_hash = excluded.row_hash, "
-            "batch_id = excluded.batch_id, row_no = excluded.row_no", params)
+        sql("INSERT INTO import_record (partner_id, record_id, row_hash, batch_id, row_no, "
+            "vulnerabilities) SELECT partner_id, record_id, row_hash, :b, row_no, "
+            "vulnerabilities FROM import_stage WHERE true ON CONFLICT (partner_id, record_id) "
+            "DO UPDATE SET row_hash = excluded.row_hash, batch_id = excluded.batch_id, "
+            "row_no = excluded.row_no, vulnerabilities = excluded.vulnerabilities", params)
         sql("INSERT INTO import_change (batch_id, row_no, partner_id, record_id, assistance_id, "
             "action) SELECT :b, row_no, partner_id, record_id, assistance_id, action FROM "
             "import_stage", params)
