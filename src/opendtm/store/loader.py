@@ -12,10 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, text
-from sqlalchemy.schema import CreateIndex, DropIndex
 
-from opendtm.store import findings
-from opendtm.store.models import Assistance
+from opendtm.store import bulk, findings
 
 STAGE_COLUMNS = (
     "row_no", "partner_id", "record_id", "row_hash", "beneficiary_id", "family_code", "sex",
@@ -36,10 +34,9 @@ _PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id")
 _IDENTITY = ("given_name", "family_name", "patronymic", "document_number", "phone")
 _ASSISTANCE = ("case_id", "person_id", "family_id", "type", "delivered_on", "admin1_code",
                "city_id", "return_from", "return_to", "transport_mode", "consultation_topic")
+_STAGE_KEYS = ("import_stage (row_no, partner_id, record_id, beneficiary_id, family_code, "
+               "action, person_id, family_id, case_id, delivered_on, vulnerabilities)")
 BATCH = 5000
-# Below this many new assistance rows, keeping the indexes up to date row by row is cheaper
-# than rebuilding them.
-REBUILD_AT = 20_000
 
 
 class Loader:
@@ -57,10 +54,13 @@ class Loader:
             self._sql("PRAGMA cache_size = -262144")
             self._sql("PRAGMA temp.cache_size = -262144")
         schema = "pg_temp" if self.pg else "temp"
-        for name in ("import_stage", "import_seen", "import_vuln", "import_person"):
+        for name in ("import_stage", "import_seen", "import_vuln", "import_person",
+                     "import_new"):
             self._sql(f"DROP TABLE IF EXISTS {schema}.{name}")
         cols = ", ".join(f"{c} {_TYPES.get(c, 'VARCHAR(400)')}" for c in STAGE_COLUMNS)
-        self._temp("import_stage", f"({cols}, {', '.join(_EXTRA)})")
+        # Room on each page for the ids written by later updates (PostgreSQL: in place).
+        self._temp("import_stage", f"({cols}, {', '.join(_EXTRA)})"
+                   + (" WITH (fillfactor = 50)" if self.pg else ""))
         self._temp("import_seen", "(row_no INTEGER PRIMARY KEY, partner_id INTEGER NOT NULL, "
                    "record_id VARCHAR(64) NOT NULL, row_hash BIGINT NOT NULL)")
         self._temp("import_vuln", "(row_no INTEGER NOT NULL, vulnerability VARCHAR(32) NOT NULL)")
@@ -162,7 +162,7 @@ class Loader:
             "import_stage.partner_id AND f.family_code = import_stage.family_code")
         counts.update(self._persons())
         self._cases()
-        self._screenings_and_referrals()
+        findings.write(self.conn)
         counts.update(self._assistance(batch_id))
         self.dropped = findings.drop_stale(self.conn)
         counts["vulnerabilities_removed"] = len(self.dropped)
@@ -178,13 +178,15 @@ class Loader:
                    + ", max(return_from) AS previous_country, min(delivered_on) AS first_day "
                    "FROM import_stage WHERE beneficiary_id IS NOT NULL "
                    "GROUP BY partner_id, beneficiary_id")
-        created = sql(
-            "INSERT INTO person (partner_id, beneficiary_id, family_id, sex, date_of_birth, "
-            "age_years, nationality, migrant_status, previous_country, registered_on) "
-            "SELECT partner_id, beneficiary_id, family_id, sex, date_of_birth, age_years, "
-            "nationality, coalesce(migrant_status, 'other'), previous_country, first_day "
-            "FROM import_person p WHERE NOT EXISTS (SELECT 1 FROM person x WHERE "
-            "x.partner_id = p.partner_id AND x.beneficiary_id = p.beneficiary_id)")
+        with bulk.loading(self.conn, "person", self._count("import_person")):
+            created = sql(
+                "INSERT INTO person (partner_id, beneficiary_id, family_id, sex, "
+                "date_of_birth, age_years, nationality, migrant_status, previous_country, "
+                "registered_on) SELECT partner_id, beneficiary_id, family_id, sex, "
+                "date_of_birth, age_years, nationality, coalesce(migrant_status, 'other'), "
+                "previous_country, first_day FROM import_person p WHERE NOT EXISTS (SELECT 1 "
+                "FROM person x WHERE x.partner_id = p.partner_id AND x.beneficiary_id = "
+                "p.beneficiary_id)")
         self._analyze("person", "import_person")
         sql("UPDATE import_stage SET person_id = x.id FROM person x WHERE x.partner_id = "
             "import_stage.partner_id AND x.beneficiary_id = import_stage.beneficiary_id")
@@ -239,79 +241,70 @@ class Loader:
             sql(find)
             family = "max(family_id)" if subject == "person_id" else "family_id"
             person = "person_id" if subject == "person_id" else "NULL"
-            sql(f"INSERT INTO case_file (partner_id, person_id, family_id, kind, status, "
-                f"opened_on) SELECT partner_id, {person}, {family}, CASE WHEN max(CASE WHEN "
-                "type = 'return' THEN 1 ELSE 0 END) = 1 THEN 'avr' ELSE 'general' END, 'open', "
-                f"min(delivered_on) FROM import_stage WHERE {scope} GROUP BY partner_id, "
-                f"{subject}")
+            subjects = self._count(f"(SELECT DISTINCT partner_id, {subject} FROM "
+                                   f"import_stage WHERE {scope}) t")
+            with bulk.loading(self.conn, "case_file", subjects):
+                sql(f"INSERT INTO case_file (partner_id, person_id, family_id, kind, status, "
+                    f"opened_on) SELECT partner_id, {person}, {family}, CASE WHEN max(CASE WHEN "
+                    "type = 'return' THEN 1 ELSE 0 END) = 1 THEN 'avr' ELSE 'general' END, 'open', "
+                    f"min(delivered_on) FROM import_stage WHERE {scope} GROUP BY partner_id, "
+                    f"{subject}")
             self._analyze("case_file")
             sql(find)
         self._analyze("import_stage")
 
-    def _analyze(self, *tables: str) -> None:
-        """Fresh planner statistics after a bulk insert (PostgreSQL plans by them)."""
-        if self.pg:
-            self._sql(f"ANALYZE {', '.join(tables)}")
+    def _count(self, source: str) -> int:
+        return int(self.conn.execute(text(f"SELECT count(*) FROM {source}")).scalar_one())
 
-    def _screenings_and_referrals(self) -> None:
-        sql = self._sql
-        same = ("x.person_id = s.person_id AND x.case_id = s.case_id AND "
-                "x.screened_on = s.delivered_on")
-        sql("INSERT INTO screening (person_id, case_id, screened_on) SELECT DISTINCT "
-            "s.person_id, s.case_id, s.delivered_on FROM import_stage s WHERE s.vulnerabilities "
-            f"IS NOT NULL AND s.person_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM screening x "
-            f"WHERE {same})")
-        sql("INSERT INTO screening_finding (screening_id, vulnerability) SELECT DISTINCT x.id, "
-            "v.vulnerability FROM import_vuln v JOIN import_stage s ON s.row_no = v.row_no "
-            f"JOIN screening x ON {same} WHERE NOT EXISTS (SELECT 1 FROM screening_finding f "
-            "WHERE f.screening_id = x.id AND f.vulnerability = v.vulnerability)")
-        sql("INSERT INTO referral (case_id, direction, kind, organisation, referred_on) "
-            "SELECT case_id, 'in', referral_kind, referral_org, min(delivered_on) FROM "
-            "import_stage s WHERE referral_kind IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-            "referral r WHERE r.case_id = s.case_id AND r.direction = 'in' AND r.kind = "
-            "s.referral_kind AND r.organisation IS NOT DISTINCT FROM s.referral_org) "
-            "GROUP BY case_id, referral_kind, referral_org")
+    def _analyze(self, *tables: str) -> None:
+        """Fresh planner statistics after a bulk insert (PostgreSQL plans by them); on the
+        wide staging table only for the columns the joins use."""
+        if self.pg:
+            self._sql("ANALYZE " + ", ".join(_STAGE_KEYS if t == "import_stage" else t
+                                             for t in tables))
 
     def _assistance(self, batch_id: int) -> dict[str, int]:
         sql, cols = self._sql, ", ".join(_ASSISTANCE)
-        indexes = self._rebuilt_indexes()
-        for index in indexes:
-            self.conn.execute(DropIndex(index))
-        created = sql(f"INSERT INTO assistance (partner_id, record_id, {cols}) SELECT "
-                      f"partner_id, record_id, {cols} FROM import_stage WHERE action = 'created'")
-        for index in indexes:
-            self.conn.execute(CreateIndex(index))
+        new = self._count("import_stage WHERE action = 'created'")
+        insert = (f"INSERT INTO assistance (partner_id, record_id, {cols}) SELECT partner_id, "
+                  f"record_id, {cols} FROM import_stage WHERE action = 'created'")
+        with bulk.loading(self.conn, "assistance", new):
+            if self.pg:
+                # The new ids come back from the insert itself: no second pass over the stage.
+                self._temp("import_new", "(partner_id INTEGER, record_id VARCHAR(64), "
+                           "id INTEGER)")
+                created = sql(f"WITH ins AS ({insert} RETURNING partner_id, record_id, id) "
+                              "INSERT INTO import_new SELECT partner_id, record_id, id FROM ins")
+            else:
+                created = sql(insert)
         sets = ", ".join(f"{c} = s.{c}" for c in _ASSISTANCE)
         updated = sql(f"UPDATE assistance SET {sets}, updated_at = CURRENT_TIMESTAMP FROM "
                       "import_stage s WHERE assistance.id = s.assistance_id AND "
                       "s.action = 'updated'")
-        sql("UPDATE import_stage SET assistance_id = a.id FROM assistance a WHERE "
-            "import_stage.action = 'created' AND a.partner_id = import_stage.partner_id AND "
-            "a.record_id = import_stage.record_id")
         params = {"b": batch_id}
-        sql("INSERT INTO import_record (partner_id, record_id, row_hash, batch_id, row_no, "
-            "vulnerabilities) SELECT partner_id, record_id, row_hash, :b, row_no, "
-            "vulnerabilities FROM import_stage WHERE true ON CONFLICT (partner_id, record_id) "
-            "DO UPDATE SET row_hash = excluded.row_hash, batch_id = excluded.batch_id, "
-            "row_no = excluded.row_no, vulnerabilities = excluded.vulnerabilities", params)
-        sql("INSERT INTO import_change (batch_id, row_no, partner_id, record_id, assistance_id, "
-            "action) SELECT :b, row_no, partner_id, record_id, assistance_id, action FROM "
-            "import_stage", params)
-        return {"created": created, "updated": updated}
-
-    def _rebuilt_indexes(self) -> list[Any]:
-        """The secondary indexes of ``assistance`` to drop before a load and build again
-        after it: on SQLite, when the load at least doubles the table (building an index
-        from sorted rows beats a million random insertions into it). PostgreSQL keeps them:
-        dropping an index there would lock readers out until the commit."""
+        with bulk.loading(self.conn, "import_record", new):
+            sql("INSERT INTO import_record (partner_id, record_id, row_hash, batch_id, row_no, "
+                "vulnerabilities) SELECT partner_id, record_id, row_hash, :b, row_no, "
+                "vulnerabilities FROM import_stage WHERE true ON CONFLICT (partner_id, "
+                "record_id) DO UPDATE SET row_hash = excluded.row_hash, batch_id = "
+                "excluded.batch_id, row_no = excluded.row_no, vulnerabilities = "
+                "excluded.vulnerabilities", params)
+        change = ("INSERT INTO import_change (batch_id, row_no, partner_id, record_id, "
+                  "assistance_id, action) SELECT :b, s.row_no, s.partner_id, s.record_id, {id}, "
+                  "s.action FROM import_stage s {join}")
+        staged = self._count("import_stage")
         if self.pg:
-            return []
-        new = self.conn.execute(text("SELECT count(*) FROM import_stage WHERE action = "
-                                     "'created'")).scalar_one()
-        if new < REBUILD_AT or new < self.conn.execute(
-                text("SELECT count(*) FROM assistance")).scalar_one():
-            return []
-        return sorted(Assistance.metadata.tables["assistance"].indexes, key=lambda i: str(i.name))
+            change = change.format(id="coalesce(s.assistance_id, n.id)", join="LEFT JOIN "
+                                   "import_new n ON n.partner_id = s.partner_id AND "
+                                   "n.record_id = s.record_id")
+        else:
+            sql("UPDATE import_stage SET assistance_id = a.id FROM assistance a WHERE "
+                "import_stage.action = 'created' AND a.partner_id = import_stage.partner_id "
+                "AND a.record_id = import_stage.record_id")
+            change = change.format(id="s.assistance_id", join="")
+        with bulk.loading(self.conn, "import_change", staged):
+            sql(change, params)
+        return {"created": created, "updated": updated}
 
     def changes(self, batch_id: int) -> Iterable[tuple[Any, ...]]:
         """The batch's change rows in order (for the audit digest)."""
