@@ -8,10 +8,8 @@ the caller's connection and inside the caller's transaction. No ORM object per r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
-
-from sqlalchemy import text
 
 from opendtm.store import bulk, findings
 from opendtm.store.staging import BATCH, Staging
@@ -128,9 +126,8 @@ class Loader(Staging):
             sql(find)
             family = "max(family_id)" if subject == "person_id" else "family_id"
             person = "person_id" if subject == "person_id" else "NULL"
-            subjects = self._count(f"(SELECT DISTINCT partner_id, {subject} FROM "
-                                   f"import_stage WHERE {scope}) t")
-            with bulk.loading(self.conn, "case_file", subjects):
+            # At most one new case per row in scope (an upper bound is enough here).
+            with bulk.loading(self.conn, "case_file", self._count(f"import_stage WHERE {scope}")):
                 sql(f"INSERT INTO case_file (partner_id, person_id, family_id, kind, status, "
                     f"opened_on) SELECT partner_id, {person}, {family}, CASE WHEN max(CASE WHEN "
                     "type = 'return' THEN 1 ELSE 0 END) = 1 THEN 'avr' ELSE 'general' END, 'open', "
@@ -190,9 +187,17 @@ class Loader(Staging):
             sql(change, params)
         return {"created": created, "updated": updated}
 
-    def changes(self, batch_id: int) -> Iterable[tuple[Any, ...]]:
-        """The batch's change rows in order (for the audit digest)."""
-        rows = self.conn.execute(text(
-            "SELECT row_no, partner_id, record_id, assistance_id, action FROM import_change "
-            "WHERE batch_id = :b ORDER BY row_no"), {"b": batch_id})  # fmt: skip
-        return (tuple(r) for part in rows.partitions(BATCH) for r in part)
+    def changes(self, batch_id: int) -> Iterator[tuple[Any, ...]]:
+        """The batch's change rows in order (for the audit digest), as plain tuples from the
+        driver's cursor."""
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        marker = "%s" if self.pg else "?"
+        cur = driver.cursor()
+        cur.execute("SELECT row_no, partner_id, record_id, assistance_id, action FROM "
+                    f"import_change WHERE batch_id = {marker} ORDER BY row_no", (batch_id,))
+        try:
+            while rows := cur.fetchmany(BATCH):
+                yield from rows
+        finally:
+            cur.close()
