@@ -1,4 +1,4 @@
-"""A load large enough to take the bulk path (indexes of ``assistance`` built after it)."""
+"""A load large enough to take the bulk path (indexes and keys set aside, then rebuilt)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlalchemy import inspect
 from importing import counts, row, write_csv
 from opendtm.services.importer import ImportOptions, import_file
 from opendtm.store import schema
-from opendtm.store.database import make_engine
 from opendtm.store.bulk import REBUILD_AT
+from opendtm.store.database import make_engine
 from opendtm.store.models import Assistance
 
 
