@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from opendtm.ingest import template
+from opendtm.services.importer import ImportOptions
 from opendtm.store import models as m
+from opendtm.store import schema
+from opendtm.store.database import make_engine
+
+ADD = ImportOptions(add_partners=True)
 
 COUNTED = (m.Assistance, m.Person, m.PersonIdentity, m.Family, m.Case, m.Screening,
            m.ScreeningFinding, m.Referral, m.Partner, m.ImportBatch, m.ImportChange,
@@ -48,3 +55,17 @@ def counts(engine: Engine) -> dict[str, int]:
 def one(engine: Engine, stmt: Any) -> Any:
     with engine.connect() as conn:
         return conn.execute(stmt).one()
+
+
+def engine_fixture() -> Callable[..., Iterator[Engine]]:
+    """A fixture named ``engine`` for a test module (``engine = engine_fixture()``): a
+    database at the current schema on each engine ``db_url`` gives."""
+
+    @pytest.fixture
+    def engine(db_url: str) -> Iterator[Engine]:
+        eng = make_engine(db_url)
+        schema.upgrade(eng)
+        yield eng
+        eng.dispose()
+
+    return engine

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
+from importing import engine_fixture
 from opendtm.cli.main import app
 from opendtm.demo.duplicates import synthetic_persons
 from opendtm.domain.dedup import MatchVerdict
@@ -18,8 +18,7 @@ from opendtm.process.dedup import LinkOptions
 from opendtm.services import dedup
 from opendtm.services.matching import run_dedup
 from opendtm.store import models as m
-from opendtm.store import schema
-from opendtm.store.database import make_engine, unit_of_work
+from opendtm.store.database import unit_of_work
 
 # The issue's four spellings of one man, registered by three partners, and a namesake.
 JURAEV = """
@@ -37,12 +36,7 @@ def _rows(block: str) -> list[dict[str, str]]:
     return [dict(zip(lines[0], line, strict=True)) for line in lines[1:]]
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = make_engine(db_url)
-    schema.upgrade(eng)
-    yield eng
-    eng.dispose()
+engine = engine_fixture()
 
 
 def _load(eng: Engine, extra: int = 150) -> dict[str, int]:

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, select
 
-from importing import counts, row, write_csv
+from importing import ADD, counts, engine_fixture, row, write_csv
 from opendtm.services.importer import ImportOptions, import_file
 from opendtm.store import models as m
-from opendtm.store import schema
-from opendtm.store.database import make_engine
 
-ADD = ImportOptions(add_partners=True)
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = make_engine(db_url)
-    schema.upgrade(eng)
-    yield eng
-    eng.dispose()
+engine = engine_fixture()
 
 
 def flat(report) -> list[tuple[int | None, str | None, str]]:
@@ -170,3 +158,44 @@ def test_return_needs_destination_and_recipient_needed(engine: Engine, tmp_path:
     report = import_file(engine, write_csv(tmp_path / "r.csv", rows), ADD)
     assert flat(report) == [(2, "return_to", "return-without-destination"),
                             (3, "beneficiary_id", "missing-recipient")]
+
+
+def test_corrected_file_that_drops_a_vulnerability_removes_it(engine: Engine,
+                                                              tmp_path: Path) -> None:
+    rows = [row("V1", vulnerabilities="vot disability"), row("V2", vulnerabilities="gbv"),
+            row("V3", beneficiary_id="B9", vulnerabilities="pregnant"),
+            row("V4", beneficiary_id="B9", vulnerabilities="pregnant")]
+    import_file(engine, write_csv(tmp_path / "v1.csv", rows), ADD)
+    assert findings(engine) == {"B1": ["disability", "gbv", "vot"], "B9": ["pregnant"]}
+    rows[0]["vulnerabilities"] = "disability"  # vot dropped
+    rows[1]["vulnerabilities"] = ""  # gbv dropped: the screening goes, nothing else on it
+    rows[1]["assistance_date"] = "2021-01-20"
+    rows[2]["vulnerabilities"] = ""  # V4 still declares pregnant on the same day: it stays
+    report = import_file(engine, write_csv(tmp_path / "v2.csv", rows))
+    assert report.landed and (report.updated, report.unchanged) == (3, 1)
+    assert report.vulnerabilities_removed == 2
+    assert findings(engine) == {"B1": ["disability"], "B9": ["pregnant"]}
+    assert counts(engine)["screening"] == 2
+    with engine.connect() as conn:
+        entry = conn.execute(select(m.AuditEntry).order_by(m.AuditEntry.id.desc())).first()
+        assert entry is not None and entry.detail["file"] == "v2.csv"
+        assert entry.detail["vulnerabilities_removed"] == 2
+        assert entry.detail["vulnerabilities_removed_rows"] == [2, 3]
+    again = import_file(engine, write_csv(tmp_path / "v3.csv", rows))
+    assert again.unchanged == 4 and again.vulnerabilities_removed == 0
+    rows[3]["vulnerabilities"] = ""  # the last record declaring pregnant drops it
+    assert import_file(engine, write_csv(tmp_path / "v4.csv", rows)).vulnerabilities_removed == 1
+    assert findings(engine) == {"B1": ["disability"]}
+
+
+def findings(engine: Engine) -> dict[str, list[str]]:
+    with engine.connect() as conn:
+        found = conn.execute(select(m.Person.beneficiary_id, m.ScreeningFinding.vulnerability)
+                             .join(m.Screening, m.Screening.person_id == m.Person.id)
+                             .join(m.ScreeningFinding)
+                             .order_by(m.Person.beneficiary_id,
+                                       m.ScreeningFinding.vulnerability)).all()
+    out: dict[str, list[str]] = {}
+    for beneficiary, code in found:
+        out.setdefault(beneficiary, []).append(code)
+    return out

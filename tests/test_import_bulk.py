@@ -1,4 +1,4 @@
-"""A load large enough to take the bulk path (indexes of ``assistance`` built after it)."""
+"""A load large enough to take the bulk path (indexes and keys set aside, then rebuilt)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,18 @@ from sqlalchemy import inspect
 from importing import counts, row, write_csv
 from opendtm.services.importer import ImportOptions, import_file
 from opendtm.store import schema
+from opendtm.store.bulk import REBUILD_AT
 from opendtm.store.database import make_engine
-from opendtm.store.loader import REBUILD_AT
 from opendtm.store.models import Assistance
 
 
 def _indexes(engine: object) -> set[str]:
-    return {str(i["name"]) for i in inspect(engine).get_indexes("assistance")}
+    """Indexes and foreign keys of the tables a large load sets aside for a while."""
+    found = set()
+    for table in ("assistance", "import_record", "import_change", "person", "case_file"):
+        found |= {str(i["name"]) for i in inspect(engine).get_indexes(table)}
+        found |= {str(k["name"]) for k in inspect(engine).get_foreign_keys(table)}
+    return found
 
 
 def test_large_load_keeps_every_index_and_stays_idempotent(db_url: str, tmp_path: Path) -> None:
@@ -23,6 +28,7 @@ def test_large_load_keeps_every_index_and_stays_idempotent(db_url: str, tmp_path
     schema.upgrade(engine)
     before = _indexes(engine)
     assert {str(i.name) for i in Assistance.metadata.tables["assistance"].indexes} <= before
+    assert "fk_import_change_assistance_id_assistance" in before
     n = REBUILD_AT + 500
     path = write_csv(tmp_path / "bulk.csv", [
         row(f"R{k}", beneficiary_id=f"B{k % 7000}", vulnerabilities="vot" if k % 9 == 0 else "")

@@ -6,29 +6,18 @@ import codecs
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy import Engine, select
 
-from importing import counts, row, write_csv
+from importing import ADD, counts, engine_fixture, row, write_csv
 from opendtm.ingest.readers import ReadError, detect_delimiter, detect_encoding, open_table
 from opendtm.services.importer import ImportOptions, import_file
 from opendtm.store import models as m
-from opendtm.store import schema
-from opendtm.store.database import make_engine
 
-ADD = ImportOptions(add_partners=True)
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = make_engine(db_url)
-    schema.upgrade(eng)
-    yield eng
-    eng.dispose()
+engine = engine_fixture()
 
 
 def assistance(engine: Engine) -> list[tuple[str, str, dt.date, str | None]]:
@@ -222,3 +211,34 @@ def test_readers_detect_from_bytes_not_names(tmp_path: Path) -> None:
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
     with pytest.raises(ReadError, match="not a readable XLSX"):
         open_table(broken)
+
+
+def test_json_exports_are_streamed_in_any_encoding(tmp_path: Path) -> None:
+    subs = [{"_uuid": "u1", "beneficiary": {"sex": "ж"}, "tags": ["a", "b"], "n": 2.0},
+            "not an object"]
+    bare = tmp_path / "bare.json"
+    bare.write_bytes(codecs.BOM_UTF8 + json.dumps(subs[:1], ensure_ascii=False).encode())
+    later = {"count": 2, "next": None, "results": [subs[0], {"_uuid": "u2", "extra": "x"}]}
+    for path, data, encoding in ((tmp_path / "cp.json", later, "cp1251"),
+                                 (tmp_path / "u16.json", later, "utf-16")):
+        path.write_bytes(json.dumps(data, ensure_ascii=False).encode(encoding))
+    table = open_table(bare)
+    assert table.shape == "json" and table.columns == ["_uuid", "beneficiary/sex", "tags", "n"]
+    assert list(table.rows()) == [(2, ["u1", "ж", "a b", "2"])]
+    for name in ("cp.json", "u16.json"):
+        table = open_table(tmp_path / name)
+        assert table.columns[-1] == "extra"  # a later submission adds a column
+        assert [cells for _, cells in table.rows()] == [["u1", "ж", "a b", "2", ""],
+                                                        ["u2", "", "", "", "x"]]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"value": subs}), encoding="utf-8")
+    with pytest.raises(ReadError, match="submission 2 is not an object"):
+        open_table(bad)
+    cut = tmp_path / "cut.json"
+    cut.write_text(json.dumps({"results": subs[:1] * 3})[:-20], encoding="utf-8")
+    with pytest.raises(ReadError, match="not a Kobo or ODK JSON export"):
+        open_table(cut)
+    other = tmp_path / "other.json"
+    other.write_text('{"rows": [{"a": 1}]}', encoding="utf-8")
+    with pytest.raises(ReadError, match="'results' \\(Kobo API v2\\)"):
+        open_table(other)

@@ -20,25 +20,6 @@ RECORD_ID_FALLBACKS = ("_uuid", "meta/instanceID", "__id", "instanceID", "_id")
 SELECTED = frozenset({"1", "1.0", "true", "True", "TRUE", "yes", "Yes", "x", "X"})
 
 
-def submissions(data: Any) -> list[dict[str, Any]]:
-    """The list of submissions in a Kobo API v2 or ODK OData response (or a bare list)."""
-    items: Any = None
-    if isinstance(data, list):
-        items = data
-    elif isinstance(data, dict):
-        for key in ("results", "value", "data", "submissions"):
-            if isinstance(data.get(key), list):
-                items = data[key]
-                break
-    if items is None:
-        raise ValueError("expected a list of submissions, or an object with 'results' "
-                         "(Kobo API v2) or 'value' (ODK Central OData)")
-    for n, item in enumerate(items, 1):
-        if not isinstance(item, dict):
-            raise ValueError(f"submission {n} is not an object")
-    return list(items)
-
-
 def flatten_submission(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
     """Nested groups -> ``group/question`` keys; scalar lists -> space-separated text.
     Repeat groups (lists of objects) and attachments are left out."""

@@ -4,7 +4,7 @@ The format is told from the bytes, never from the file name: a ZIP container is 
 workbook, a leading ``{`` or ``[`` is JSON (Kobo API v2 or ODK Central OData), anything
 else is delimited text. Text encoding (UTF-8, UTF-8 with BOM, UTF-16 with BOM, CP1251) and
 the delimiter (comma, semicolon, tab) are detected from the first bytes. CSV and XLSX are
-streamed; JSON exports are read whole (they are what an API returns in one response).
+streamed; JSON exports (Kobo API v2, ODK Central OData) are streamed with ijson.
 
 A table's rows are lists of stripped text cells; ``Table.records()`` gives them as
 ``{column: text}`` dicts for callers that prefer names. Row numbers are those a
@@ -18,7 +18,6 @@ import codecs
 import csv
 import datetime as dt
 import io
-import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,8 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from opendtm.domain.problems import Problem
-
-from .kobo import flatten_submission, submissions
 
 SAMPLE = 64 * 1024
 DELIMITERS = (",", ";", "\t")
@@ -228,25 +225,29 @@ def _xlsx(path: Path, label: str, size: int, sheet: str | None) -> Table:
 
 
 def _json(path: Path, label: str, size: int, encoding: str) -> Table:
+    from . import jsonstream
+
+    def unreadable(exc: Exception) -> ReadError:
+        return ReadError(Problem("unreadable", f"not a Kobo or ODK JSON export: {exc}",
+                                 file=label))
+
     try:
-        with path.open("r", encoding=encoding) as fh:
-            data = json.load(fh)
-        records = [flatten_submission(r) for r in submissions(data)]
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ReadError(Problem("unreadable", f"not a Kobo or ODK JSON export: {exc}",
-                                file=label)) from None
-    columns: dict[str, None] = {}
-    for rec in records:
-        columns.update(dict.fromkeys(rec))
-    names = list(columns)
+        prefix, names, count = jsonstream.scan(path, encoding)
+    except (ValueError, UnicodeDecodeError, RecursionError, jsonstream.JSONError) as exc:
+        raise unreadable(exc) from None
     if not names:
         raise ReadError(Problem("empty", "the JSON export holds no submissions", file=label))
+    fh = jsonstream.open_bytes(path, encoding)
     done = [0]
 
     def cells() -> Iterator[list[str]]:
-        for rec in records:
-            done[0] += 1
-            yield [rec.get(n, "") for n in names]
+        try:
+            for rec in jsonstream.submissions(fh, prefix):
+                done[0] += 1
+                yield [rec.get(n, "") for n in names]
+        except (ValueError, UnicodeDecodeError, RecursionError, jsonstream.JSONError) as exc:
+            raise unreadable(exc) from None
 
-    position = (lambda: size * done[0] // len(records)) if records else (lambda: size)
-    return Table(label, names, None, 2, "json", size, cells(), position)
+    position = (lambda: size * done[0] // count) if count else (lambda: size)
+    return Table(label, names, None, 2, "json", size, cells(), position, encoding,
+                 _closers=[fh.close])

@@ -60,6 +60,7 @@ class ImportReport:
     persons_created: int = 0
     persons_updated: int = 0
     families_created: int = 0
+    vulnerabilities_removed: int = 0  # findings a corrected file no longer carries
     partners_added: list[str] = field(default_factory=list)
     landed: bool = False
     dry_run: bool = False
@@ -83,7 +84,8 @@ class ImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         keys = ("file", "shape", "rows_read", "created", "updated", "unchanged", "duplicates",
-                "persons_created", "persons_updated", "families_created", "partners_added",
+                "persons_created", "persons_updated", "families_created",
+                "vulnerabilities_removed", "partners_added",
                 "landed", "dry_run", "batch_id", "errors", "warnings")
         out = {k: getattr(self, k) for k in keys}
         out["problems"] = [p.to_dict() for p in self.problems]
@@ -217,5 +219,7 @@ def _land(session: Session, loader: Loader, report: ImportReport, path: Path,
         "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
         "duplicates": report.duplicates, "partners_added": report.partners_added,
         "changes_sha256": digest.hexdigest(),
+        "vulnerabilities_removed": report.vulnerabilities_removed,
+        "vulnerabilities_removed_rows": sorted({row for row, _ in loader.dropped})[:1000],
     }, opts.remote_addr)  # fmt: skip
     session.flush()

@@ -8,135 +8,23 @@ the caller's connection and inside the caller's transaction. No ORM object per r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, text
-from sqlalchemy.schema import CreateIndex, DropIndex
+from opendtm.store import bulk, findings
+from opendtm.store.staging import BATCH, Staging
 
-from opendtm.store.models import Assistance
-
-STAGE_COLUMNS = (
-    "row_no", "partner_id", "record_id", "row_hash", "beneficiary_id", "family_code", "sex",
-    "date_of_birth", "age_years", "nationality", "migrant_status", "type", "delivered_on",
-    "admin1_code", "city_id", "return_from", "return_to", "transport_mode",
-    "consultation_topic", "vulnerabilities", "referral_kind", "referral_org", "given_name",
-    "family_name", "patronymic", "document_number", "phone",
-)  # fmt: skip
-_TYPES = {"row_no": "INTEGER PRIMARY KEY", "partner_id": "INTEGER NOT NULL",
-          "row_hash": "BIGINT NOT NULL", "date_of_birth": "DATE", "age_years": "INTEGER",
-          "delivered_on": "DATE NOT NULL", "city_id": "INTEGER"}  # fmt: skip
-_EXTRA = ("action VARCHAR(10) DEFAULT 'created'", "person_id INTEGER", "family_id INTEGER",
-          "case_id INTEGER", "assistance_id INTEGER", "old_person_id INTEGER",
-          "old_family_id INTEGER", "old_case_id INTEGER")  # fmt: skip
-_VULN = STAGE_COLUMNS.index("vulnerabilities")
 _PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id")
 _IDENTITY = ("given_name", "family_name", "patronymic", "document_number", "phone")
 _ASSISTANCE = ("case_id", "person_id", "family_id", "type", "delivered_on", "admin1_code",
                "city_id", "return_from", "return_to", "transport_mode", "consultation_topic")
-BATCH = 5000
-# Below this many new assistance rows, keeping the indexes up to date row by row is cheaper
-# than rebuilding them.
-REBUILD_AT = 20_000
+_STAGE_KEYS = ("import_stage (row_no, partner_id, record_id, beneficiary_id, family_code, "
+               "action, person_id, family_id, case_id, delivered_on, vulnerabilities)")
 
 
-class Loader:
-    """Stages rows of one import and writes them; everything on one connection."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.pg = conn.dialect.name == "postgresql"
-        self._stage: list[Sequence[Any]] = []
-        self._seen: list[tuple[int, int, str, int]] = []
-        self._known: dict[int, set[int]] = {}
-        if not self.pg:
-            # Index pages of a million-row load must stay in memory, not thrash a 2 MB cache.
-            self._sql("PRAGMA cache_size = -262144")
-            self._sql("PRAGMA temp.cache_size = -262144")
-        schema = "pg_temp" if self.pg else "temp"
-        for name in ("import_stage", "import_seen", "import_vuln", "import_person"):
-            self._sql(f"DROP TABLE IF EXISTS {schema}.{name}")
-        cols = ", ".join(f"{c} {_TYPES.get(c, 'VARCHAR(400)')}" for c in STAGE_COLUMNS)
-        self._temp("import_stage", f"({cols}, {', '.join(_EXTRA)})")
-        self._temp("import_seen", "(row_no INTEGER PRIMARY KEY, partner_id INTEGER NOT NULL, "
-                   "record_id VARCHAR(64) NOT NULL, row_hash BIGINT NOT NULL)")
-        self._temp("import_vuln", "(row_no INTEGER NOT NULL, vulnerability VARCHAR(32) NOT NULL)")
-
-    # -- staging ---------------------------------------------------------------------
-
-    def _sql(self, sql: str, params: dict[str, Any] | None = None) -> int:
-        return self.conn.execute(text(sql), params or {}).rowcount
-
-    def _temp(self, name: str, body: str) -> None:
-        if self.pg and body.startswith("AS "):
-            self._sql(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP {body}")
-        elif self.pg:
-            self._sql(f"CREATE TEMPORARY TABLE {name} {body} ON COMMIT DROP")
-        else:
-            self._sql(f"CREATE TEMPORARY TABLE {name} {body}")
-
-    def known(self, partner_id: int) -> set[int]:
-        """Fingerprints of the partner's records as last imported."""
-        hashes = self._known.get(partner_id)
-        if hashes is None:
-            rows = self.conn.execute(text("SELECT row_hash FROM import_record WHERE "
-                                          "partner_id = :p"), {"p": partner_id})
-            hashes = self._known[partner_id] = {h for (h,) in rows}
-        return hashes
-
-    def seen(self, row_no: int, partner_id: int, record_id: str, row_hash: int) -> None:
-        self._seen.append((row_no, partner_id, record_id, row_hash))
-        if len(self._seen) >= BATCH:
-            self._write("import_seen", ("row_no", "partner_id", "record_id", "row_hash"),
-                        self._seen)
-            self._seen = []
-
-    def stage(self, record: Sequence[Any]) -> None:
-        self._stage.append(record)
-        if len(self._stage) >= BATCH:
-            self._flush_stage()
-
-    def flush(self) -> None:
-        self._flush_stage()
-        self._write("import_seen", ("row_no", "partner_id", "record_id", "row_hash"), self._seen)
-        self._seen = []
-
-    def _flush_stage(self) -> None:
-        rows, vulns = self._stage, list[tuple[int, str]]()
-        self._stage = []
-        for r in rows:
-            if r[_VULN]:
-                vulns.extend((r[0], v) for v in r[_VULN].split())
-        self._write("import_stage", STAGE_COLUMNS, rows)
-        self._write("import_vuln", ("row_no", "vulnerability"), vulns)
-
-    def _write(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        if not rows:
-            return
-        names = ", ".join(columns)
-        driver = self.conn.connection.driver_connection
-        if self.pg:
-            assert driver is not None
-            with driver.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(columns))
-            self.conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                                      rows)
-
-    # -- checks on the whole file ----------------------------------------------------
-
-    def conflicts(self) -> list[tuple[str, int, int]]:
-        """(record id, row, first row) for rows that repeat a record id with other content."""
-        self._sql("CREATE INDEX import_seen_key ON import_seen (partner_id, record_id)")
-        rows = self.conn.execute(text(
-            "SELECT s.record_id, s.row_no, min(t.row_no) FROM import_seen s JOIN import_seen t "
-            "ON t.partner_id = s.partner_id AND t.record_id = s.record_id AND t.row_no < s.row_no "
-            "GROUP BY s.record_id, s.row_no ORDER BY s.row_no"))  # fmt: skip
-        return [(r[0], r[1], r[2]) for r in rows]
-
-    # -- writing ---------------------------------------------------------------------
+class Loader(Staging):
+    """Stages rows of one import (see ``Staging``) and writes them; everything on one
+    connection."""
 
     def apply(self, batch_id: int) -> dict[str, int]:
         """Write the staged rows; returns counts of what was created and updated."""
@@ -144,9 +32,13 @@ class Loader:
         sql("CREATE INDEX import_stage_person ON import_stage (partner_id, beneficiary_id)")
         self._analyze("import_stage", "import_vuln")
         sql("UPDATE import_stage SET action = 'updated', assistance_id = a.id, "
-            "old_person_id = a.person_id, old_family_id = a.family_id, old_case_id = a.case_id "
-            "FROM assistance a WHERE a.partner_id = import_stage.partner_id AND "
-            "a.record_id = import_stage.record_id")
+            "old_person_id = a.person_id, old_family_id = a.family_id, old_case_id = a.case_id, "
+            "old_delivered_on = a.delivered_on FROM assistance a WHERE a.partner_id = "
+            "import_stage.partner_id AND a.record_id = import_stage.record_id")
+        sql("UPDATE import_stage SET old_vulnerabilities = r.vulnerabilities FROM "
+            "import_record r WHERE import_stage.action = 'updated' AND r.partner_id = "
+            "import_stage.partner_id AND r.record_id = import_stage.record_id AND "
+            "r.vulnerabilities IS NOT NULL")
         counts["families_created"] = sql(
             "INSERT INTO family (partner_id, family_code) SELECT DISTINCT partner_id, family_code "
             "FROM import_stage s WHERE family_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
@@ -155,8 +47,10 @@ class Loader:
             "import_stage.partner_id AND f.family_code = import_stage.family_code")
         counts.update(self._persons())
         self._cases()
-        self._screenings_and_referrals()
+        findings.write(self.conn)
         counts.update(self._assistance(batch_id))
+        self.dropped = findings.drop_stale(self.conn)
+        counts["vulnerabilities_removed"] = len(self.dropped)
         return counts
 
     def _persons(self) -> dict[str, int]:
@@ -169,13 +63,15 @@ class Loader:
                    + ", max(return_from) AS previous_country, min(delivered_on) AS first_day "
                    "FROM import_stage WHERE beneficiary_id IS NOT NULL "
                    "GROUP BY partner_id, beneficiary_id")
-        created = sql(
-            "INSERT INTO person (partner_id, beneficiary_id, family_id, sex, date_of_birth, "
-            "age_years, nationality, migrant_status, previous_country, registered_on) "
-            "SELECT partner_id, beneficiary_id, family_id, sex, date_of_birth, age_years, "
-            "nationality, coalesce(migrant_status, 'other'), previous_country, first_day "
-            "FROM import_person p WHERE NOT EXISTS (SELECT 1 FROM person x WHERE "
-            "x.partner_id = p.partner_id AND x.beneficiary_id = p.beneficiary_id)")
+        with bulk.loading(self.conn, "person", self._count("import_person")):
+            created = sql(
+                "INSERT INTO person (partner_id, beneficiary_id, family_id, sex, "
+                "date_of_birth, age_years, nationality, migrant_status, previous_country, "
+                "registered_on) SELECT partner_id, beneficiary_id, family_id, sex, "
+                "date_of_birth, age_years, nationality, coalesce(migrant_status, 'other'), "
+                "previous_country, first_day FROM import_person p WHERE NOT EXISTS (SELECT 1 "
+                "FROM person x WHERE x.partner_id = p.partner_id AND x.beneficiary_id = "
+                "p.beneficiary_id)")
         self._analyze("person", "import_person")
         sql("UPDATE import_stage SET person_id = x.id FROM person x WHERE x.partner_id = "
             "import_stage.partner_id AND x.beneficiary_id = import_stage.beneficiary_id")
@@ -230,89 +126,78 @@ class Loader:
             sql(find)
             family = "max(family_id)" if subject == "person_id" else "family_id"
             person = "person_id" if subject == "person_id" else "NULL"
-            sql(f"INSERT INTO case_file (partner_id, person_id, family_id, kind, status, "
-                f"opened_on) SELECT partner_id, {person}, {family}, CASE WHEN max(CASE WHEN "
-                "type = 'return' THEN 1 ELSE 0 END) = 1 THEN 'avr' ELSE 'general' END, 'open', "
-                f"min(delivered_on) FROM import_stage WHERE {scope} GROUP BY partner_id, "
-                f"{subject}")
+            # At most one new case per row in scope (an upper bound is enough here).
+            with bulk.loading(self.conn, "case_file", self._count(f"import_stage WHERE {scope}")):
+                sql(f"INSERT INTO case_file (partner_id, person_id, family_id, kind, status, "
+                    f"opened_on) SELECT partner_id, {person}, {family}, CASE WHEN max(CASE WHEN "
+                    "type = 'return' THEN 1 ELSE 0 END) = 1 THEN 'avr' ELSE 'general' END, 'open', "
+                    f"min(delivered_on) FROM import_stage WHERE {scope} GROUP BY partner_id, "
+                    f"{subject}")
             self._analyze("case_file")
             sql(find)
         self._analyze("import_stage")
 
     def _analyze(self, *tables: str) -> None:
-        """Fresh planner statistics after a bulk insert (PostgreSQL plans by them)."""
+        """Fresh planner statistics after a bulk insert (PostgreSQL plans by them); on the
+        wide staging table only for the columns the joins use."""
         if self.pg:
-            self._sql(f"ANALYZE {', '.join(tables)}")
-
-    def _screenings_and_referrals(self) -> None:
-        sql = self._sql
-        same = ("x.person_id = s.person_id AND x.case_id = s.case_id AND "
-                "x.screened_on = s.delivered_on")
-        sql("INSERT INTO screening (person_id, case_id, screened_on) SELECT DISTINCT "
-            "s.person_id, s.case_id, s.delivered_on FROM import_stage s WHERE s.vulnerabilities "
-            f"IS NOT NULL AND s.person_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM screening x "
-            f"WHERE {same})")
-        sql("INSERT INTO screening_finding (screening_id, vulnerability) SELECT DISTINCT x.id, "
-            "v.vulnerability FROM import_vuln v JOIN import_stage s ON s.row_no = v.row_no "
-            f"JOIN screening x ON {same} WHERE NOT EXISTS (SELECT 1 FROM screening_finding f "
-            "WHERE f.screening_id = x.id AND f.vulnerability = v.vulnerability)")
-        sql("INSERT INTO referral (case_id, direction, kind, organisation, referred_on) "
-            "SELECT case_id, 'in', referral_kind, referral_org, min(delivered_on) FROM "
-            "import_stage s WHERE referral_kind IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-            "referral r WHERE r.case_id = s.case_id AND r.direction = 'in' AND r.kind = "
-            "s.referral_kind AND r.organisation IS NOT DISTINCT FROM s.referral_org) "
-            "GROUP BY case_id, referral_kind, referral_org")
+            self._sql("ANALYZE " + ", ".join(_STAGE_KEYS if t == "import_stage" else t
+                                             for t in tables))
 
     def _assistance(self, batch_id: int) -> dict[str, int]:
         sql, cols = self._sql, ", ".join(_ASSISTANCE)
-        indexes = self._rebuilt_indexes()
-        for index in indexes:
-            self.conn.execute(DropIndex(index))
-        created = sql(f"INSERT INTO assistance (partner_id, record_id, {cols}) SELECT "
-                      f"partner_id, record_id, {cols} FROM import_stage WHERE action = 'created'")
-        for index in indexes:
-            self.conn.execute(CreateIndex(index))
+        new = self._count("import_stage WHERE action = 'created'")
+        insert = (f"INSERT INTO assistance (partner_id, record_id, {cols}) SELECT partner_id, "
+                  f"record_id, {cols} FROM import_stage WHERE action = 'created'")
+        with bulk.loading(self.conn, "assistance", new):
+            if self.pg:
+                # The new ids come back from the insert itself: no second pass over the stage.
+                self._temp("import_new", "(partner_id INTEGER, record_id VARCHAR(64), "
+                           "id INTEGER)")
+                created = sql(f"WITH ins AS ({insert} RETURNING partner_id, record_id, id) "
+                              "INSERT INTO import_new SELECT partner_id, record_id, id FROM ins")
+            else:
+                created = sql(insert)
         sets = ", ".join(f"{c} = s.{c}" for c in _ASSISTANCE)
         updated = sql(f"UPDATE assistance SET {sets}, updated_at = CURRENT_TIMESTAMP FROM "
                       "import_stage s WHERE assistance.id = s.assistance_id AND "
                       "s.action = 'updated'")
-        sql("UPDATE import_stage SET assistance_id = a.id FROM assistance a WHERE "
-            "import_stage.action = 'created' AND a.partner_id = import_stage.partner_id AND "
-            "a.record_id = import_stage.record_id")
         params = {"b": batch_id}
-        sql("INSERT INTO import_record (partner_id, record_id, row_hash, batch_id, row_no) "
-            "SELECT partner_id, record_id, row_hash, :b, row_no FROM import_stage WHERE true "
-            "ON CONFLICT (partner_id, record_id) DO UPDATE SET row_hash = excluded.row_hash, "
-            "batch_id = excluded.batch_id, row_no = excluded.row_no", params)
-        sql("INSERT INTO import_change (batch_id, row_no, partner_id, record_id, assistance_id, "
-            "action) SELECT :b, row_no, partner_id, record_id, assistance_id, action FROM "
-            "import_stage", params)
+        with bulk.loading(self.conn, "import_record", new):
+            sql("INSERT INTO import_record (partner_id, record_id, row_hash, batch_id, row_no, "
+                "vulnerabilities) SELECT partner_id, record_id, row_hash, :b, row_no, "
+                "vulnerabilities FROM import_stage WHERE true ON CONFLICT (partner_id, "
+                "record_id) DO UPDATE SET row_hash = excluded.row_hash, batch_id = "
+                "excluded.batch_id, row_no = excluded.row_no, vulnerabilities = "
+                "excluded.vulnerabilities", params)
+        change = ("INSERT INTO import_change (batch_id, row_no, partner_id, record_id, "
+                  "assistance_id, action) SELECT :b, s.row_no, s.partner_id, s.record_id, {id}, "
+                  "s.action FROM import_stage s {join}")
+        staged = self._count("import_stage")
+        if self.pg:
+            change = change.format(id="coalesce(s.assistance_id, n.id)", join="LEFT JOIN "
+                                   "import_new n ON n.partner_id = s.partner_id AND "
+                                   "n.record_id = s.record_id")
+        else:
+            sql("UPDATE import_stage SET assistance_id = a.id FROM assistance a WHERE "
+                "import_stage.action = 'created' AND a.partner_id = import_stage.partner_id "
+                "AND a.record_id = import_stage.record_id")
+            change = change.format(id="s.assistance_id", join="")
+        with bulk.loading(self.conn, "import_change", staged):
+            sql(change, params)
         return {"created": created, "updated": updated}
 
-    def _rebuilt_indexes(self) -> list[Any]:
-        """The secondary indexes of ``assistance`` to drop before a load and build again
-        after it: on SQLite, when the load at least doubles the table (building an index
-        from sorted rows beats a million random insertions into it). PostgreSQL keeps them:
-        dropping an index there would lock readers out until the commit."""
-        if self.pg:
-            return []
-        new = self.conn.execute(text("SELECT count(*) FROM import_stage WHERE action = "
-                                     "'created'")).scalar_one()
-        if new < REBUILD_AT or new < self.conn.execute(
-                text("SELECT count(*) FROM assistance")).scalar_one():
-            return []
-        return sorted(Assistance.metadata.tables["assistance"].indexes, key=lambda i: str(i.name))
-
-    def changes(self, batch_id: int) -> Iterable[tuple[Any, ...]]:
-        """The batch's change rows in order (for the audit digest)."""
-        rows = self.conn.execute(text(
-            "SELECT row_no, partner_id, record_id, assistance_id, action FROM import_change "
-            "WHERE batch_id = :b ORDER BY row_no"), {"b": batch_id})  # fmt: skip
-        return (tuple(r) for part in rows.partitions(BATCH) for r in part)
-
-    def close(self) -> None:
-        """Drop the staging tables (PostgreSQL drops them itself at the end of the
-        transaction)."""
-        if not self.pg:
-            for name in ("import_stage", "import_seen", "import_vuln", "import_person"):
-                self._sql(f"DROP TABLE IF EXISTS temp.{name}")
+    def changes(self, batch_id: int) -> Iterator[tuple[Any, ...]]:
+        """The batch's change rows in order (for the audit digest), as plain tuples from the
+        driver's cursor."""
+        driver = self.conn.connection.driver_connection
+        assert driver is not None
+        marker = "%s" if self.pg else "?"
+        cur = driver.cursor()
+        cur.execute("SELECT row_no, partner_id, record_id, assistance_id, action FROM "
+                    f"import_change WHERE batch_id = {marker} ORDER BY row_no", (batch_id,))
+        try:
+            while rows := cur.fetchmany(BATCH):
+                yield from rows
+        finally:
+            cur.close()

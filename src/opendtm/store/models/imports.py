@@ -60,3 +60,6 @@ class ImportRecord(Base):
     row_hash: Mapped[int] = mapped_column(BigInteger)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
     row_no: Mapped[int] = mapped_column(Integer)
+    # The vulnerability codes the record carried (space-separated, sorted): a corrected
+    # file that drops one removes the finding this record was the source of.
+    vulnerabilities: Mapped[str | None] = mapped_column(String(400))
