@@ -70,11 +70,12 @@ def fill(url: str, n: int) -> None:
          "SELECT i, (CAST(:g AS text[]))[1 + i % 40], "
          "(CAST(:f AS text[]))[1 + (i / 40) % 40], 'passport', 'AC' || i, "
          "now(), now() FROM generate_series(1, :n) i"),
-        ("search tokens", "INSERT INTO person_name_token (person_id, token) "
-         "SELECT i, (CAST(:gk AS text[]))[1 + i % 40] FROM generate_series(1, :n) i UNION ALL "
-         "SELECT i, (CAST(:fk AS text[]))[1 + (i / 40) % 40] FROM generate_series(1, :n) i "
-         "UNION ALL "
-         "SELECT i, 'ac' || i FROM generate_series(1, :n) i"),
+        ("search tokens", "INSERT INTO person_name_token (person_id, partner_id, token) "
+         "SELECT i, 1 + i % :p, (CAST(:gk AS text[]))[1 + i % 40] "
+         "FROM generate_series(1, :n) i UNION ALL "
+         "SELECT i, 1 + i % :p, (CAST(:fk AS text[]))[1 + (i / 40) % 40] "
+         "FROM generate_series(1, :n) i UNION ALL "
+         "SELECT i, 1 + i % :p, 'ac' || i FROM generate_series(1, :n) i"),
         ("cases", "INSERT INTO case_file (id, partner_id, person_id, kind, status, "
          "opened_on, created_at, updated_at) SELECT id, partner_id, id, 'general', 'open', "
          "registered_on, now(), now() FROM person"),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from opendtm.domain.ages import age_in_months
 from opendtm.domain.namefold import fold_words
-from opendtm.domain.taxonomy import CaseKind, MigrantStatus, Sex
+from opendtm.domain.taxonomy import CaseKind, MigrantStatus, Role, Sex
 from opendtm.store.dedup import group_of
 from opendtm.store.models import (
     Assistance,
@@ -77,13 +77,17 @@ def summary(person: Person, partner: Partner, identity: PersonIdentity | None,
     return out
 
 
-def _matches(q: str, words: list[str], names: bool) -> Any:
+def _matches(q: str, words: list[str], names: bool, partner_id: int | None = None) -> Any:
     """The ids of the persons a search finds, as one small set for the database to join:
     the partner code, and where names may be searched every word as a token prefix (or the
-    words run together, for a document number typed with spaces)."""
+    words run together, for a document number typed with spaces). With ``partner_id`` only
+    that partner's tokens are scanned (index ``partner_id, token, person_id``)."""
     def prefix(word: str) -> Any:
-        return select(PersonNameToken.person_id).where(
+        stmt = select(PersonNameToken.person_id).where(
             PersonNameToken.token >= word, PersonNameToken.token < word + TOP)
+        if partner_id is not None:
+            stmt = stmt.where(PersonNameToken.partner_id == partner_id)
+        return stmt
 
     parts: list[Any] = [select(Person.id).where(Person.beneficiary_id == q)]
     if names and len(words) == 1:
@@ -113,7 +117,8 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
     if migrant_status is not None:
         stmt = stmt.where(Person.migrant_status == migrant_status)
     if q and q.strip():
-        stmt = stmt.where(_matches(q.strip(), fold_words(q), scope.identity))
+        only = scope.partner_id if scope.role is Role.PARTNER_CASEWORKER else partner_id
+        stmt = stmt.where(_matches(q.strip(), fold_words(q), scope.identity, only))
     stmt = stmt.order_by(Person.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
     rows = session.execute(stmt).all()
     items = [summary(p, partner, ident, scope) for p, partner, ident in rows[:per_page]]

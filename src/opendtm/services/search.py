@@ -8,7 +8,7 @@ from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from opendtm.domain.namefold import fold_words
-from opendtm.store.models import PersonIdentity, PersonNameToken
+from opendtm.store.models import Person, PersonIdentity, PersonNameToken
 
 
 def tokens_of(identity: PersonIdentity) -> set[str]:
@@ -23,7 +23,9 @@ def tokens_of(identity: PersonIdentity) -> set[str]:
 def reindex(session: Session, identity: PersonIdentity) -> None:
     """Replace the search tokens of one person."""
     session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == identity.person_id))
-    rows = [{"person_id": identity.person_id, "token": t} for t in sorted(tokens_of(identity))]
+    partner_id = identity.person.partner_id
+    rows = [{"person_id": identity.person_id, "partner_id": partner_id, "token": t}
+            for t in sorted(tokens_of(identity))]
     if rows:
         session.execute(insert(PersonNameToken), rows)
 
@@ -37,13 +39,16 @@ def index_missing(
     total = session.scalar(select(func.count()).select_from(PersonIdentity).where(missing)) or 0
     done, last = 0, 0
     while done < total:
-        chunk = session.scalars(
-            select(PersonIdentity).where(missing, PersonIdentity.person_id > last)
+        found = session.execute(
+            select(PersonIdentity, Person.partner_id).join(Person)
+            .where(missing, PersonIdentity.person_id > last)
             .order_by(PersonIdentity.person_id).limit(batch)
         ).all()
-        if not chunk:
+        if not found:
             break
-        rows = [{"person_id": i.person_id, "token": t} for i in chunk for t in sorted(tokens_of(i))]
+        chunk = [i for i, _ in found]
+        rows = [{"person_id": i.person_id, "partner_id": partner, "token": t}
+                for i, partner in found for t in sorted(tokens_of(i))]
         if rows:
             session.execute(insert(PersonNameToken), rows)
         done += len(chunk)
