@@ -33,24 +33,30 @@ def _digest(prev: str | None, entry: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev or ''}|{payload}".encode()).hexdigest()
 
 
-def _lane(session: Session) -> int:
-    """The lane this transaction writes in: the one it holds already, else the first free."""
-    if session.get_bind().dialect.name != "postgresql":
-        return 0
+def _head(session: Session) -> tuple[int, str | None]:
+    """The lane this transaction writes in and the hash of that lane's last entry: the lane
+    it holds already (and the hash it wrote last), else the first free one."""
     transaction = session.get_transaction()
     held = session.info.get(_HELD)
     if held is not None and held[0] is transaction:
-        lane: int = held[1]
-        return lane
-    # Volatile in WHERE with LIMIT 1: lanes are tried in order and only one is taken.
-    free = session.scalar(text(
-        "SELECT l FROM generate_series(0, :n - 1) AS l "
-        "WHERE pg_try_advisory_xact_lock(:k, l) LIMIT 1"), {"n": LANES, "k": _LOCK})
-    if free is None:  # every lane busy: wait for one
-        free = random.randrange(LANES)
-        session.execute(text("SELECT pg_advisory_xact_lock(:k, :l)"), {"k": _LOCK, "l": free})
-    session.info[_HELD] = (transaction, int(free))
-    return int(free)
+        return held[1], held[2]
+    lane = 0
+    if session.get_bind().dialect.name == "postgresql":
+        # Volatile in WHERE with LIMIT 1: lanes are tried in order and only one is taken.
+        free = session.scalar(text(
+            "SELECT l FROM generate_series(0, :n - 1) AS l "
+            "WHERE pg_try_advisory_xact_lock(:k, l) LIMIT 1"), {"n": LANES, "k": _LOCK})
+        if free is None:  # every lane busy: wait for one
+            free = random.randrange(LANES)
+            session.execute(text("SELECT pg_advisory_xact_lock(:k, :l)"), {"k": _LOCK, "l": free})
+        lane = int(free)
+    # A statement of its own, after the lock: its snapshot sees the last holder's commit.
+    return lane, _last(session, lane)
+
+
+def _last(session: Session, lane: int) -> str | None:
+    return session.scalar(select(AuditEntry.hash).where(AuditEntry.lane == lane)
+                          .order_by(AuditEntry.id.desc()).limit(1))
 
 
 def record(
@@ -62,9 +68,7 @@ def record(
     detail: dict[str, Any] | None = None,
     remote_addr: str | None = None,
 ) -> AuditEntry:
-    lane = _lane(session)
-    last = session.scalar(select(AuditEntry.hash).where(AuditEntry.lane == lane)
-                          .order_by(AuditEntry.id.desc()).limit(1))
+    lane, last = _head(session)
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     body = {"at": at.isoformat(), "actor": actor, "action": action, "entity": entity,
             "entity_id": entity_id, "remote_addr": remote_addr, "detail": detail}
@@ -73,6 +77,8 @@ def record(
                        hash=_digest(last, body), lane=lane)
     session.add(entry)
     session.flush()
+    # The next entry of this transaction follows this one, in the same lane.
+    session.info[_HELD] = (session.get_transaction(), lane, entry.hash)
     return entry
 
 

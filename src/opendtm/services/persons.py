@@ -11,12 +11,11 @@ import secrets
 from typing import Any
 
 from sqlalchemy import delete, intersect, or_, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from opendtm.domain.ages import age_in_months
 from opendtm.domain.namefold import fold_words
 from opendtm.domain.taxonomy import CaseKind, MigrantStatus, Role, Sex
-from opendtm.store.dedup import group_of
 from opendtm.store.models import (
     Assistance,
     AuditEntry,
@@ -135,9 +134,12 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
     }
 
 
-def load(session: Session, scope: Scope, person_id: int, action: str) -> Person:
-    """The person if in scope; otherwise NotFound, which tells nothing more."""
+def load(session: Session, scope: Scope, person_id: int, action: str,
+         *options: Any) -> Person:
+    """The person if in scope; otherwise NotFound, which tells nothing more. ``options``
+    are loader options (what to fetch with the person in the same statement)."""
     stmt = scope.restrict(select(Person).where(Person.id == person_id), Person.partner_id)
+    stmt = stmt.options(*options) if options else stmt
     person = session.scalar(stmt)
     if person is None:
         raise NotFound("person", person_id, action)
@@ -145,7 +147,8 @@ def load(session: Session, scope: Scope, person_id: int, action: str) -> Person:
 
 
 def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]:
-    person = load(session, scope, person_id, "read")
+    person = load(session, scope, person_id, "read", joinedload(Person.partner),
+                  joinedload(Person.identity), joinedload(Person.family))
     out = summary(person, person.partner, person.identity, scope)
     out.update({f: _plain(getattr(person, f)) for f in ("date_of_birth", "previous_country")})
     out["can_edit"] = scope.write
@@ -157,6 +160,7 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
     }
     findings = []
     for screening in session.scalars(select(Screening).where(Screening.person_id == person.id)
+                                     .options(selectinload(Screening.findings))
                                      .order_by(Screening.screened_on)):
         for f in screening.findings:
             if scope.visible(f.vulnerability):
@@ -176,7 +180,9 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
          "transport_mode": _plain(a.transport_mode)} for a in help_rows]
     out["history"] = history(session, scope, person.id)
     out["merged_into_id"] = person.merged_into_id
-    out["can_unmerge"] = scope.review and len(group_of(session, [person.id])) > 1
+    # In a merge group: merged into another, or another merged into this one.
+    out["can_unmerge"] = scope.review and (person.merged_into_id is not None or session.scalar(
+        select(Person.id).where(Person.merged_into_id == person.id).limit(1)) is not None)
     if scope.identity:
         scope.audit(session, "read", "person", person.id)
     return out

@@ -74,6 +74,10 @@ class PersonNameToken(Base):
 
 # The person list pages newest first within a partner; a partner code is searched alone.
 Index("ix_person_partner_id_id", Person.partner_id, Person.id)
+# A person's merge group (those merged into it): the few merged persons only.
+Index("ix_person_merged_into_id", Person.merged_into_id,
+      postgresql_where=Person.merged_into_id.isnot(None),
+      sqlite_where=Person.merged_into_id.isnot(None))
 Index("ix_person_beneficiary_id", Person.beneficiary_id)
 # A person's history is read from the audit log by record.
 Index("ix_audit_log_entity_entity_id", AuditEntry.entity, AuditEntry.entity_id, AuditEntry.id)

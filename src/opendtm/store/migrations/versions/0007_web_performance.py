@@ -1,5 +1,6 @@
-"""Web performance: audit lanes (concurrent writers extend chains side by side) and the
-partner on each search token (a caseworker's name search scans its partner's tokens only).
+"""Web performance: audit lanes (concurrent writers extend chains side by side), the
+partner on each search token (a caseworker's name search scans its partner's tokens only)
+and an index of merged persons (a person page finds its merge group without a scan).
 
 Revision ID: 0007
 Revises: 0002
@@ -32,9 +33,13 @@ def upgrade() -> None:
                                     ["partner_id"], ["id"])
         batch_op.create_index("ix_person_name_token_partner",
                               ["partner_id", "token", "person_id"])
+    merged = sa.text("merged_into_id IS NOT NULL")
+    op.create_index("ix_person_merged_into_id", "person", ["merged_into_id"],
+                    postgresql_where=merged, sqlite_where=merged)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_person_merged_into_id", table_name="person")
     with op.batch_alter_table("person_name_token") as batch_op:
         batch_op.drop_index("ix_person_name_token_partner")
         batch_op.drop_constraint(op.f("fk_person_name_token_partner_id_partner"),
