@@ -115,3 +115,26 @@ def test_the_migration_fills_token_partners_and_keeps_the_log_verifiable(
     assert checked > 0 and problems == []
     with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_log"))
+
+
+def test_search_pages_through_more_matches_than_one_chunk(
+        built: tuple[World, Engine]) -> None:
+    world, engine = built
+    with _client(engine, ttl=5) as client:
+        made = []
+        for k in range(130):
+            r = client.post("/api/v1/persons", headers=api(world, "beta_worker"), json={
+                "beneficiary_id": f"S-{k}", "given_name": "Салтанат", "family_name": "Асанова"})
+            assert r.status_code == 201, r.text
+            made.append(r.json()["beneficiary_id"])
+        seen: list[str] = []
+        for page in (1, 2, 3):
+            r = client.get("/api/v1/persons", headers=api(world, "beta_worker"),
+                           params={"q": "salt asan", "page": page, "per_page": 50})
+            body = r.json()
+            seen += [p["beneficiary_id"] for p in body["items"]]
+            assert body["has_next"] is (page < 3)
+        assert seen == made[::-1]
+        r = client.get("/api/v1/persons", headers=api(world, "alpha_worker"),
+                       params={"q": "salt"})
+        assert r.json()["items"] == []

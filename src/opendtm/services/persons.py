@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, intersect, or_, select, union
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from opendtm.domain.ages import age_in_months
@@ -30,13 +31,12 @@ from opendtm.store.models import (
 
 from .access import NotFound, Scope
 from .inputs import PersonIn
-from .search import reindex
+from .search import matching_ids, newest_matches, reindex
 
 IDENTITY_FIELDS = ("given_name", "family_name", "patronymic", "document_type",
                    "document_number", "phone")
 PERSON_FIELDS = ("sex", "date_of_birth", "age_years", "nationality", "migrant_status",
                  "previous_country", "registered_on")
-TOP = "\U0010ffff"  # sorts after every character: token >= w AND token < w + TOP is a prefix
 MAX_PER_PAGE = 100
 
 
@@ -76,29 +76,6 @@ def summary(person: Person, partner: Partner, identity: PersonIdentity | None,
     return out
 
 
-def _matches(q: str, words: list[str], names: bool, partner_id: int | None = None) -> Any:
-    """The ids of the persons a search finds, as one small set for the database to join:
-    the partner code, and where names may be searched every word as a token prefix (or the
-    words run together, for a document number typed with spaces). With ``partner_id`` only
-    that partner's tokens are scanned (index ``partner_id, token, person_id``)."""
-    def prefix(word: str) -> Any:
-        stmt = select(PersonNameToken.person_id).where(
-            PersonNameToken.token >= word, PersonNameToken.token < word + TOP)
-        if partner_id is not None:
-            stmt = stmt.where(PersonNameToken.partner_id == partner_id)
-        return stmt
-
-    parts: list[Any] = [select(Person.id).where(Person.beneficiary_id == q)]
-    if names and len(words) == 1:
-        parts.append(prefix(words[0]))
-    elif names and words:
-        each: list[Any] = [prefix(w) for w in words]
-        every = intersect(*each).subquery()
-        parts += [select(every.c.person_id), prefix("".join(words))]
-    found: Any = union(*parts) if len(parts) > 1 else parts[0]
-    return Person.id.in_(found)
-
-
 def list_persons(session: Session, scope: Scope, q: str | None = None,
                  partner_id: int | None = None, sex: Sex | None = None,
                  migrant_status: MigrantStatus | None = None, page: int = 1,
@@ -115,11 +92,14 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
         stmt = stmt.where(Person.sex == sex)
     if migrant_status is not None:
         stmt = stmt.where(Person.migrant_status == migrant_status)
+    stmt = stmt.order_by(Person.id.desc())
+    rows: Sequence[Any]
     if q and q.strip():
         only = scope.partner_id if scope.role is Role.PARTNER_CASEWORKER else partner_id
-        stmt = stmt.where(_matches(q.strip(), fold_words(q), scope.identity, only))
-    stmt = stmt.order_by(Person.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
-    rows = session.execute(stmt).all()
+        found = matching_ids(q.strip(), fold_words(q), scope.identity, only)
+        rows = newest_matches(session, stmt, found, (page - 1) * per_page, per_page + 1)
+    else:
+        rows = session.execute(stmt.offset((page - 1) * per_page).limit(per_page + 1)).all()
     items = [summary(p, partner, ident, scope) for p, partner, ident in rows[:per_page]]
     if scope.identity and items:
         scope.audit(session, "list", "person", None,
