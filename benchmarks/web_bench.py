@@ -70,11 +70,12 @@ def fill(url: str, n: int) -> None:
          "SELECT i, (CAST(:g AS text[]))[1 + i % 40], "
          "(CAST(:f AS text[]))[1 + (i / 40) % 40], 'passport', 'AC' || i, "
          "now(), now() FROM generate_series(1, :n) i"),
-        ("search tokens", "INSERT INTO person_name_token (person_id, token) "
-         "SELECT i, (CAST(:gk AS text[]))[1 + i % 40] FROM generate_series(1, :n) i UNION ALL "
-         "SELECT i, (CAST(:fk AS text[]))[1 + (i / 40) % 40] FROM generate_series(1, :n) i "
-         "UNION ALL "
-         "SELECT i, 'ac' || i FROM generate_series(1, :n) i"),
+        ("search tokens", "INSERT INTO person_name_token (person_id, partner_id, token) "
+         "SELECT i, 1 + i % :p, (CAST(:gk AS text[]))[1 + i % 40] "
+         "FROM generate_series(1, :n) i UNION ALL "
+         "SELECT i, 1 + i % :p, (CAST(:fk AS text[]))[1 + (i / 40) % 40] "
+         "FROM generate_series(1, :n) i UNION ALL "
+         "SELECT i, 1 + i % :p, 'ac' || i FROM generate_series(1, :n) i"),
         ("cases", "INSERT INTO case_file (id, partner_id, person_id, kind, status, "
          "opened_on, created_at, updated_at) SELECT id, partner_id, id, 'general', 'open', "
          "registered_on, now(), now() FROM person"),
@@ -115,6 +116,49 @@ def make_users(url: str) -> dict[str, str]:
             tokens[name] = users.new_token(s, name + suffix)
     engine.dispose()
     return tokens
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, or 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> set[int]:
+    found = {pid}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                found |= _children(int(entry.name))
+    return found
+
+
+class CpuMeter:
+    """CPU time of the server's processes and of the database's backends serving it."""
+
+    def __init__(self, url: str, server: int) -> None:
+        self.engine, self.server = make_engine(url), server
+
+    def sample(self) -> dict[int, float]:
+        with self.engine.connect() as conn:
+            backends = conn.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()")).scalars().all()
+        return {p: _cpu(p) for p in {*_children(self.server), *backends}}
+
+    def since(self, before: dict[int, float]) -> tuple[float, float]:
+        """Server and database CPU seconds used since ``before``."""
+        now, server = self.sample(), _children(self.server)
+        used = {p: now[p] - before.get(p, 0.0) for p in now}
+        return (sum(v for p, v in used.items() if p in server),
+                sum(v for p, v in used.items() if p not in server))
 
 
 def _port() -> int:
@@ -220,14 +264,25 @@ def main() -> None:
         }
         print(f"\n{args.persons} persons, {2 * args.persons} assistance; 20 concurrent "
               f"clients, {n} requests per scenario, {args.workers} server processes", flush=True)
-        print(f"{'scenario':52} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'errors':>7}")
+        print("CPU: milliseconds of CPU per request used by the server processes and by the "
+              "database backends; load: the machine's 1-minute load average")
+        print(f"{'scenario':48} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'errors':>6} "
+              f"{'srv CPU':>7} {'db CPU':>7} {'load':>5}")
+        meter = CpuMeter(args.db, server.pid)
         for label, (token, paths) in scenarios.items():
             load(base, token, paths[:20])  # warm up
+            before = meter.sample()
             p50, p95, rate, errors = load(base, token, paths)
-            print(f"{label:52} {p50:8.1f} {p95:8.1f} {rate:8.1f} {errors:7d}", flush=True)
+            srv, db = meter.since(before)
+            print(f"{label:48} {p50:7.1f} {p95:7.1f} {rate:7.1f} {errors:6d} "
+                  f"{1000 * srv / n:7.1f} {1000 * db / n:7.1f} {os.getloadavg()[0]:5.1f}",
+                  flush=True)
+        before = meter.sample()
         rate, failed = post_rate(base, tokens["bench_worker"], n * 2, args.persons)
-        print(f"{'POST /api/v1/assistance (caseworker)':52} {'':8} {'':8} {rate:8.1f} "
-              f"{failed:7d}")
+        srv, db = meter.since(before)
+        print(f"{'POST /api/v1/assistance (caseworker)':48} {'':7} {'':7} {rate:7.1f} "
+              f"{failed:6d} {1000 * srv / (2 * n):7.1f} {1000 * db / (2 * n):7.1f} "
+              f"{os.getloadavg()[0]:5.1f}")
     finally:
         server.terminate()
         server.wait(10)

@@ -111,3 +111,16 @@ def test_web_tables_come_and_go_with_the_schema(db_url: str) -> None:
     schema.upgrade(engine)
     assert web <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_revoke_ends_every_token_of_a_user(world_url: str) -> None:
+    result = runner.invoke(app, ["--db", world_url, "users", "revoke", "viewer"])
+    assert result.exit_code == 0 and "1 token(s) of viewer revoked" in result.output
+    engine = make_engine(world_url)
+    with unit_of_work(engine) as s:
+        assert s.execute(text("SELECT count(*) FROM api_token t JOIN app_user u "
+                              "ON u.id = t.user_id WHERE u.username = 'viewer' "
+                              "AND NOT t.revoked")).scalar() == 0
+    engine.dispose()
+    unknown = runner.invoke(app, ["--db", world_url, "users", "revoke", "nobody"])
+    assert unknown.exit_code != 0 and "no user named 'nobody'" in unknown.output

@@ -57,3 +57,14 @@ def token(name: Annotated[str, typer.Argument(help="User the token acts for.")])
         with unit_of_work(eng) as session:
             value = service.new_token(session, name)
     typer.echo(value)
+
+
+@app.command("revoke")
+def revoke(name: Annotated[str, typer.Argument(help="User whose tokens end.")]) -> None:
+    """Revoke every API token of the user (a running server refuses them within seconds)."""
+    with handled():
+        eng = engine()
+        schema.require_current(eng)
+        with unit_of_work(eng) as session:
+            count = service.revoke_tokens(session, name)
+    console.print(f"{count} token(s) of {name} revoked")

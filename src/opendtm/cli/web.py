@@ -42,8 +42,11 @@ def serve(
         return
     os.environ[ENV_VAR] = str(eng.url.render_as_string(hide_password=False))
     os.environ["OPENDTM_SECURE_COOKIES"] = "1" if secure_cookies else "0"
+    # A worker still importing on a busy machine misses uvicorn's 5-second health check and
+    # is killed and started again, forever: give it a minute.
     uvicorn.run("opendtm.web.app:from_environment", factory=True, workers=workers, host=host,
-                port=port, log_level="warning", proxy_headers=False)
+                port=port, log_level="warning", proxy_headers=False,
+                timeout_worker_healthcheck=60)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, intersect, or_, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from opendtm.domain.ages import age_in_months
 from opendtm.domain.namefold import fold_words
-from opendtm.domain.taxonomy import CaseKind, MigrantStatus, Sex
-from opendtm.store.dedup import group_of
+from opendtm.domain.taxonomy import CaseKind, MigrantStatus, Role, Sex
 from opendtm.store.models import (
     Assistance,
     AuditEntry,
@@ -31,13 +31,12 @@ from opendtm.store.models import (
 
 from .access import NotFound, Scope
 from .inputs import PersonIn
-from .search import reindex
+from .search import matching_ids, newest_matches, reindex
 
 IDENTITY_FIELDS = ("given_name", "family_name", "patronymic", "document_type",
                    "document_number", "phone")
 PERSON_FIELDS = ("sex", "date_of_birth", "age_years", "nationality", "migrant_status",
                  "previous_country", "registered_on")
-TOP = "\U0010ffff"  # sorts after every character: token >= w AND token < w + TOP is a prefix
 MAX_PER_PAGE = 100
 
 
@@ -77,25 +76,6 @@ def summary(person: Person, partner: Partner, identity: PersonIdentity | None,
     return out
 
 
-def _matches(q: str, words: list[str], names: bool) -> Any:
-    """The ids of the persons a search finds, as one small set for the database to join:
-    the partner code, and where names may be searched every word as a token prefix (or the
-    words run together, for a document number typed with spaces)."""
-    def prefix(word: str) -> Any:
-        return select(PersonNameToken.person_id).where(
-            PersonNameToken.token >= word, PersonNameToken.token < word + TOP)
-
-    parts: list[Any] = [select(Person.id).where(Person.beneficiary_id == q)]
-    if names and len(words) == 1:
-        parts.append(prefix(words[0]))
-    elif names and words:
-        each: list[Any] = [prefix(w) for w in words]
-        every = intersect(*each).subquery()
-        parts += [select(every.c.person_id), prefix("".join(words))]
-    found: Any = union(*parts) if len(parts) > 1 else parts[0]
-    return Person.id.in_(found)
-
-
 def list_persons(session: Session, scope: Scope, q: str | None = None,
                  partner_id: int | None = None, sex: Sex | None = None,
                  migrant_status: MigrantStatus | None = None, page: int = 1,
@@ -112,10 +92,14 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
         stmt = stmt.where(Person.sex == sex)
     if migrant_status is not None:
         stmt = stmt.where(Person.migrant_status == migrant_status)
+    stmt = stmt.order_by(Person.id.desc())
+    rows: Sequence[Any]
     if q and q.strip():
-        stmt = stmt.where(_matches(q.strip(), fold_words(q), scope.identity))
-    stmt = stmt.order_by(Person.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
-    rows = session.execute(stmt).all()
+        only = scope.partner_id if scope.role is Role.PARTNER_CASEWORKER else partner_id
+        found = matching_ids(q.strip(), fold_words(q), scope.identity, only)
+        rows = newest_matches(session, stmt, found, (page - 1) * per_page, per_page + 1)
+    else:
+        rows = session.execute(stmt.offset((page - 1) * per_page).limit(per_page + 1)).all()
     items = [summary(p, partner, ident, scope) for p, partner, ident in rows[:per_page]]
     if scope.identity and items:
         scope.audit(session, "list", "person", None,
@@ -130,9 +114,12 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
     }
 
 
-def load(session: Session, scope: Scope, person_id: int, action: str) -> Person:
-    """The person if in scope; otherwise NotFound, which tells nothing more."""
+def load(session: Session, scope: Scope, person_id: int, action: str,
+         *options: Any) -> Person:
+    """The person if in scope; otherwise NotFound, which tells nothing more. ``options``
+    are loader options (what to fetch with the person in the same statement)."""
     stmt = scope.restrict(select(Person).where(Person.id == person_id), Person.partner_id)
+    stmt = stmt.options(*options) if options else stmt
     person = session.scalar(stmt)
     if person is None:
         raise NotFound("person", person_id, action)
@@ -140,7 +127,8 @@ def load(session: Session, scope: Scope, person_id: int, action: str) -> Person:
 
 
 def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]:
-    person = load(session, scope, person_id, "read")
+    person = load(session, scope, person_id, "read", joinedload(Person.partner),
+                  joinedload(Person.identity), joinedload(Person.family))
     out = summary(person, person.partner, person.identity, scope)
     out.update({f: _plain(getattr(person, f)) for f in ("date_of_birth", "previous_country")})
     out["can_edit"] = scope.write
@@ -152,6 +140,7 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
     }
     findings = []
     for screening in session.scalars(select(Screening).where(Screening.person_id == person.id)
+                                     .options(selectinload(Screening.findings))
                                      .order_by(Screening.screened_on)):
         for f in screening.findings:
             if scope.visible(f.vulnerability):
@@ -171,7 +160,9 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
          "transport_mode": _plain(a.transport_mode)} for a in help_rows]
     out["history"] = history(session, scope, person.id)
     out["merged_into_id"] = person.merged_into_id
-    out["can_unmerge"] = scope.review and len(group_of(session, [person.id])) > 1
+    # In a merge group: merged into another, or another merged into this one.
+    out["can_unmerge"] = scope.review and (person.merged_into_id is not None or session.scalar(
+        select(Person.id).where(Person.merged_into_id == person.id).limit(1)) is not None)
     if scope.identity:
         scope.audit(session, "read", "person", person.id)
     return out

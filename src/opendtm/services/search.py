@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy import delete, exists, func, insert, intersect, select, union_all
 from sqlalchemy.orm import Session
 
 from opendtm.domain.namefold import fold_words
-from opendtm.store.models import PersonIdentity, PersonNameToken
+from opendtm.store.models import Person, PersonIdentity, PersonNameToken
 
 
 def tokens_of(identity: PersonIdentity) -> set[str]:
@@ -23,7 +24,9 @@ def tokens_of(identity: PersonIdentity) -> set[str]:
 def reindex(session: Session, identity: PersonIdentity) -> None:
     """Replace the search tokens of one person."""
     session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == identity.person_id))
-    rows = [{"person_id": identity.person_id, "token": t} for t in sorted(tokens_of(identity))]
+    partner_id = identity.person.partner_id
+    rows = [{"person_id": identity.person_id, "partner_id": partner_id, "token": t}
+            for t in sorted(tokens_of(identity))]
     if rows:
         session.execute(insert(PersonNameToken), rows)
 
@@ -37,13 +40,16 @@ def index_missing(
     total = session.scalar(select(func.count()).select_from(PersonIdentity).where(missing)) or 0
     done, last = 0, 0
     while done < total:
-        chunk = session.scalars(
-            select(PersonIdentity).where(missing, PersonIdentity.person_id > last)
+        found = session.execute(
+            select(PersonIdentity, Person.partner_id).join(Person)
+            .where(missing, PersonIdentity.person_id > last)
             .order_by(PersonIdentity.person_id).limit(batch)
         ).all()
-        if not chunk:
+        if not found:
             break
-        rows = [{"person_id": i.person_id, "token": t} for i in chunk for t in sorted(tokens_of(i))]
+        chunk = [i for i, _ in found]
+        rows = [{"person_id": i.person_id, "partner_id": partner, "token": t}
+                for i, partner in found for t in sorted(tokens_of(i))]
         if rows:
             session.execute(insert(PersonNameToken), rows)
         done += len(chunk)
@@ -51,3 +57,52 @@ def index_missing(
         if step:
             step(done, total)
     return done
+
+
+TOP = "\U0010ffff"  # sorts after every character: token >= w AND token < w + TOP is a prefix
+CHUNK = 2000  # at most this many ids joined to their persons at a time
+
+
+def matching_ids(q: str, words: list[str], names: bool, partner_id: int | None = None) -> Any:
+    """The ids (column ``id``) of the persons a search finds: the partner code, and where
+    names may be searched every word as a token prefix (or the words run together, for a
+    document number typed with spaces). With ``partner_id`` only that partner's tokens are
+    scanned (index ``partner_id, token, person_id``)."""
+    def prefix(word: str) -> Any:
+        stmt = select(PersonNameToken.person_id.label("id")).where(
+            PersonNameToken.token >= word, PersonNameToken.token < word + TOP)
+        if partner_id is not None:
+            stmt = stmt.where(PersonNameToken.partner_id == partner_id)
+        return stmt
+
+    parts: list[Any] = [select(Person.id.label("id")).where(Person.beneficiary_id == q)]
+    if names and len(words) == 1:
+        parts.append(prefix(words[0]))
+    elif names and words:
+        every = intersect(*[prefix(w) for w in words]).subquery()
+        parts += [select(every.c.id), prefix("".join(words))]
+    # UNION ALL: a person found twice is one row of the IN list that takes these ids.
+    return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+
+
+def newest_matches(session: Session, stmt: Any, found: Any, offset: int,
+                   limit: int) -> list[Any]:
+    """Rows of ``stmt`` (ordered newest person first) whose person is in ``found``, from
+    ``offset``, at most ``limit``. The found ids are taken newest first, a few at a time, and
+    only those are joined to their persons: a prefix that matches tens of thousands costs
+    one index range and a sort of ids, not a join of every match."""
+    need, below = offset + limit, None
+    chunk = max(2 * need, 50)
+    rows: list[Any] = []
+    while len(rows) < need:
+        ids_stmt = select(found.c.id).order_by(found.c.id.desc()).limit(chunk)
+        if below is not None:
+            ids_stmt = ids_stmt.where(found.c.id < below)
+        ids = session.scalars(ids_stmt).all()
+        if not ids:
+            break
+        rows += session.execute(stmt.where(Person.id.in_(ids))).all()
+        if len(ids) < chunk:
+            break
+        below, chunk = ids[-1], min(2 * chunk, CHUNK)
+    return rows[offset:need]

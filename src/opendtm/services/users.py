@@ -89,6 +89,20 @@ def new_token(session: Session, username: str, actor: str = "cli") -> str:
     return token
 
 
+def revoke_tokens(session: Session, username: str, actor: str = "cli") -> int:
+    """Revoke every live API token of the user; returns how many."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ValueError(f"no user named {username!r}")
+    live = list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                       ApiToken.revoked.is_(False))))
+    for row in live:
+        row.revoked = True
+    record(session, actor, "revoke", "api_token", str(user.id),
+           {"username": username, "tokens": len(live)})
+    return len(live)
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     return session.scalar(
         select(User).join(ApiToken, ApiToken.user_id == User.id)

@@ -17,7 +17,14 @@ from opendtm.services.access import Forbidden, NotFound
 from opendtm.services.persons import Invalid
 from opendtm.services.review import Refused
 
-from .context import CsrfFailed, Settings, SignInNeeded, Unauthorized, audit_refusal
+from .context import (
+    CsrfFailed,
+    ScopeCache,
+    Settings,
+    SignInNeeded,
+    Unauthorized,
+    audit_refusal,
+)
 from .render import page
 from .routes import (
     api,
@@ -58,6 +65,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.scopes = ScopeCache(settings.scope_ttl)
     app.mount("/static", StaticFiles(directory=str(files("opendtm.web") / "static")),
               name="static")
     for module in (auth, persons, dashboard, audit, api):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -25,6 +26,7 @@ R = TypeVar("R")
 class Settings:
     secure_cookies: bool = True
     max_body: int = 10 * 1024 * 1024
+    scope_ttl: float = 5.0  # seconds a resolved session or token is trusted without asking
 
 
 class SignInNeeded(Exception):
@@ -65,10 +67,58 @@ def audit_refusal(request: Request, error: NotFound | Forbidden) -> None:
         scope.audit_refusal(session, error)
 
 
+class ScopeCache:
+    """Scopes resolved from a session cookie or a token, kept ``ttl`` seconds, so that a
+    request runs one transaction (its work) instead of two. A revoked token, a deactivated
+    user or an expired session is refused at most ``ttl`` seconds later; signing out
+    forgets the session at once in this process. Keys are digests, never the secrets."""
+
+    def __init__(self, ttl: float, size: int = 10_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._held: dict[str, tuple[float, Scope]] = {}
+
+    def get(self, key: str) -> Scope | None:
+        held = self._held.get(key)
+        if held is None or held[0] < time.monotonic():
+            return None
+        return held[1]
+
+    def put(self, key: str, scope: Scope) -> None:
+        if self.ttl <= 0:
+            return
+        if len(self._held) >= self.size:
+            now = time.monotonic()
+            self._held = {k: v for k, v in self._held.items() if v[0] >= now}
+            if len(self._held) >= self.size:
+                self._held.clear()
+        self._held[key] = (time.monotonic() + self.ttl, scope)
+
+    def forget(self, key: str) -> None:
+        self._held.pop(key, None)
+
+
+def scope_cache(request: Request) -> ScopeCache:
+    cache: ScopeCache = request.app.state.scopes
+    return cache
+
+
 def _scope_of(request: Request, find: Callable[[Session, str], Any], secret: str) -> Scope | None:
-    with session_factory(engine(request))() as session, session.begin():
-        user = find(session, secret)
-        return None if user is None else Scope.of(session, user, remote_addr(request))
+    key = f"{find.__name__}:{users.digest(secret)}"
+    cache = scope_cache(request)
+    scope = cache.get(key)
+    if scope is None:
+        with session_factory(engine(request))() as session, session.begin():
+            user = find(session, secret)
+            if user is None:
+                return None
+            scope = Scope.of(session, user)
+        cache.put(key, scope)
+    return replace(scope, remote_addr=remote_addr(request))
+
+
+def forget_session(request: Request, token: str) -> None:
+    """Drop a signed-out session's scope from this process's cache."""
+    scope_cache(request).forget(f"{users.user_for_session.__name__}:{users.digest(token)}")
 
 
 def page_scope(request: Request) -> Scope:

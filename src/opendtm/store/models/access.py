@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, String, func
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from opendtm.domain.taxonomy import Role
@@ -34,7 +44,8 @@ class User(Base, Timestamps):
 
 class AuditEntry(Base):
     """One access or change. Rows are never updated or deleted (database triggers refuse it);
-    each row carries the hash of the previous one so that tampering is detectable."""
+    each row carries the hash of the previous one of its lane (one of a few chains that
+    concurrent writers extend side by side) so that tampering is detectable."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,3 +58,5 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, object] | None] = mapped_column(JSON)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    lane: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    __table_args__ = (Index("ix_audit_log_lane_id", "lane", "id"),)

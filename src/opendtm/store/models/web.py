@@ -63,11 +63,21 @@ class PersonNameToken(Base):
     # Byte order on PostgreSQL too, so that a prefix is a range whatever the database locale.
     token: Mapped[str] = mapped_column(
         String(120).with_variant(String(120, collation="C"), "postgresql"), primary_key=True)
-    __table_args__ = (Index("ix_person_name_token_token", "token", "person_id"),)
+    # The person's partner, copied (a person never changes partner): a caseworker's search
+    # is a range scan of the partner's own tokens.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    __table_args__ = (
+        Index("ix_person_name_token_token", "token", "person_id"),
+        Index("ix_person_name_token_partner", "partner_id", "token", "person_id"),
+    )
 
 
 # The person list pages newest first within a partner; a partner code is searched alone.
 Index("ix_person_partner_id_id", Person.partner_id, Person.id)
+# A person's merge group (those merged into it): the few merged persons only.
+Index("ix_person_merged_into_id", Person.merged_into_id,
+      postgresql_where=Person.merged_into_id.isnot(None),
+      sqlite_where=Person.merged_into_id.isnot(None))
 Index("ix_person_beneficiary_id", Person.beneficiary_id)
 # A person's history is read from the audit log by record.
 Index("ix_audit_log_entity_entity_id", AuditEntry.entity, AuditEntry.entity_id, AuditEntry.id)

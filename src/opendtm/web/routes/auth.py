@@ -15,6 +15,7 @@ from ..context import (
     SESSION_COOKIE,
     check_csrf,
     engine,
+    forget_session,
     remote_addr,
 )
 from ..i18n import LANGUAGES
@@ -65,6 +66,7 @@ def sign_out(request: Request, form: Form) -> Response:
     if token:
         with unit_of_work(engine(request)) as session:
             users.close_session(session, token)
+        forget_session(request, token)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
