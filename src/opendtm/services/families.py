@@ -14,7 +14,8 @@ from .access import NotFound, Scope
 from .assistance import record_assistance
 from .casework_inputs import FamilyAssistanceIn
 from .inputs import AssistanceIn
-from .persons import MAX_PER_PAGE, TOP, Invalid, summary
+from .persons import MAX_PER_PAGE, Invalid, summary
+from .search import TOP
 
 
 def list_families(session: Session, scope: Scope, q: str | None = None,
