@@ -233,7 +233,7 @@ def tabulate(table: pa.Table, spec: FormSpec, catalogue: Catalogue,
     for ind in indicators:
         block: dict[str, Any] = {
             "kind": ind.kind, "question": ind.question, "classes": list(ind.classes),
-            "title": _question_labels(spec, ind.question),
+            "title": dict(ind.title) or _question_labels(spec, ind.question),
         }
         if ind.kind == "summary":
             block["by_answer"] = ind.by_answer
