@@ -9,6 +9,7 @@ withheld count reads ``x`` and has no bar.
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
 import json
@@ -18,6 +19,7 @@ from typing import Any
 
 import altair as alt
 import vl_convert
+from markupsafe import Markup
 
 from . import charts, i18n
 from .survey_text import pct, text
@@ -157,3 +159,12 @@ def svg(spec: dict[str, Any]) -> str:
     out: str = vl_convert.vega_to_svg(vega)
     out = _PRECISION.sub(r"\1", out)
     return out.split("?>", 1)[1] if out.startswith("<?xml") else out
+
+
+def image(svg_text: str, alt: str) -> Markup:
+    """The chart as an ``<img>`` with the SVG inline as a data URI: the page stays one
+    self-contained file, and the HTML parser of the PDF step does not walk every node of
+    every chart (WeasyPrint reads the SVG with its XML parser instead)."""
+    data = base64.b64encode(svg_text.encode("utf-8")).decode("ascii")
+    return Markup('<img class="chart" alt="{}" src="data:image/svg+xml;base64,{}">').format(
+        alt, Markup(data))

@@ -12,8 +12,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-
 from . import i18n, survey_charts
 from .html import _env
 from .survey_narrative import paragraphs
@@ -98,7 +96,8 @@ def _chart(lang: str, figures: dict[str, Any], kind: str, ids: list[str],
         base = ", ".join(f"{text(lang, k)}: n = {i18n.num(lang, bases[s])}"
                          for k, s in (("men", "m"), ("women", "f")))
         return {"caption": text(lang, "pyramid", where=where), "base": base,
-                "svg": Markup(survey_charts.svg(survey_charts.pyramid(lang, rows)))}
+                "svg": survey_charts.image(survey_charts.svg(survey_charts.pyramid(lang, rows)),
+                                           text(lang, "pyramid", where=where))}
     if kind == "stacked":
         panels = [panel(lang, figures, i, by) for i in ids]
         stages = [(text(lang, s), p.n, p.rows) for s, p in zip(STAGES, panels, strict=True)
@@ -109,7 +108,8 @@ def _chart(lang: str, figures: dict[str, Any], kind: str, ids: list[str],
         options = list(dict.fromkeys(r[0] for _, _, rows in stages for r in rows))
         title = label(lang, first.title, first.id).rstrip("?:. ")
         return {"caption": text(lang, "stages", title=title, where=where), "base": "",
-                "svg": Markup(survey_charts.svg(survey_charts.stacked(lang, stages, options)))}
+                "svg": survey_charts.image(survey_charts.svg(
+                    survey_charts.stacked(lang, stages, options)), title)}
     p = panel(lang, figures, ids[0], by)
     if p is None:
         return None
@@ -120,8 +120,8 @@ def _chart(lang: str, figures: dict[str, Any], kind: str, ids: list[str],
     if p.withheld:
         return {"caption": caption, "base": "", "withheld": text(
             lang, "withheld", n=i18n.num(lang, p.n), min_base=figures["min_base"])}
-    return {"caption": caption, "base": base, "svg": Markup(survey_charts.svg(
-        survey_charts.bars(lang, p.rows, ranked=kind == "ranked")))}
+    return {"caption": caption, "base": base, "svg": survey_charts.image(survey_charts.svg(
+        survey_charts.bars(lang, p.rows, ranked=kind == "ranked")), caption)}
 
 
 def _sample_rows(lang: str, figures: dict[str, Any]) -> list[list[str]]:
