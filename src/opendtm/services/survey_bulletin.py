@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import ibis
-import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine
@@ -27,6 +26,7 @@ from opendtm.domain.indicators import load_catalogue
 from opendtm.domain.xlsform import FormSpec
 from opendtm.process import survey_disclosure
 from opendtm.process.disclosure import DEFAULT_THRESHOLD, Rules
+from opendtm.process.survey_codes import Prepared
 from opendtm.process.survey_frame import frame
 from opendtm.process.survey_tables import prepare, questions_needed, tabulate
 from opendtm.publish import i18n, pdf, survey_html, survey_hxl
@@ -159,29 +159,34 @@ def _sections(figures: dict[str, Any], config: dict[str, Any]) -> list[dict[str,
             for r in rows]
 
 
-def _methodology(con: ibis.BaseBackend, t: ir.Table, spec: FormSpec) -> dict[str, Any]:
+def _methodology(con: ibis.BaseBackend, p: Prepared, spec: FormSpec) -> dict[str, Any]:
     """Period and places of the interviews by country (classified respondents only), and
     how many respondents no definition took."""
-    classified = t.filter(t._class != NOT_CLASSIFIED)
+    t = p.table
+    outside = p.code("_class", NOT_CLASSIFIED)
+    classified = t if outside is None else t.filter(t._class != outside)
     countries: dict[str, dict[str, Any]] = {}
-    if PERIOD_QUESTION in t.columns:
-        day = classified[PERIOD_QUESTION].cast("string")
-        rows = con.to_pyarrow(classified.group_by("_country").agg(
-            start=day.min(), end=day.max())).to_pylist()
-        for r in rows:
-            countries[str(r["_country"])] = {"from": _day(r["start"]), "to": _day(r["end"])}
-    if PLACE_QUESTION in t.columns:
-        labels = {c.name: dict(c.labels) for c in spec.options(spec.question(PLACE_QUESTION))}
-        placed = classified.filter(classified[PLACE_QUESTION].notnull())
-        rows = con.to_pyarrow(placed.group_by(["_country", PLACE_QUESTION]).agg(
-            n=placed.count())).to_pylist()
-        for r in sorted(rows, key=lambda r: -r["n"]):
-            city = str(r[PLACE_QUESTION])
-            countries.setdefault(str(r["_country"]), {}).setdefault("places", []).append(
-                {"city": city, "label": labels.get(city, {"en": city}), "n": r["n"]})
-    missing = con.to_pyarrow(t.filter(t._class == NOT_CLASSIFIED).count())
-    return {"countries": countries, "not_classified": int(missing.as_py())}
+    for question in (PERIOD_QUESTION, PLACE_QUESTION):
+        if question not in t.columns:
+            continue
+        answered = classified.filter(classified[question].notnull())
+        rows = p.decode_rows(con.to_pyarrow(answered.group_by(["_country", question]).agg(
+            n=answered.count())).to_pylist())
+        for r in sorted(rows, key=lambda r: (-r["n"], str(r[question]))):
+            where = countries.setdefault(str(r["_country"]), {})
+            if question == PERIOD_QUESTION:
+                day = _day(r[question])
+                where["from"] = min(where.get("from") or day, day)
+                where["to"] = max(where.get("to") or day, day)
+            else:
+                labels = {c.name: dict(c.labels) for c in spec.options(spec.question(question))}
+                city = str(r[question])
+                where.setdefault("places", []).append(
+                    {"city": city, "label": labels.get(city, {"en": city}), "n": r["n"]})
+    missing = 0 if outside is None else con.to_pyarrow(
+        t.filter(t._class == outside).count()).as_py()
+    return {"countries": countries, "not_classified": int(missing)}
 
 
-def _day(value: Any) -> str | None:
-    return None if value is None else str(value)[:10]
+def _day(value: Any) -> str:
+    return str(value)[:10]
