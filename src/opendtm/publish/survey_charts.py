@@ -52,7 +52,7 @@ def _bars_layout(lang: str, rows: int) -> dict[str, Any]:
     scale = alt.Scale(domain=[0, 100])
     base = alt.Chart(alt.NamedData(name="bars")).encode(
         y=alt.Y("label:N", sort=alt.EncodingSortField(field="order", op="min"), title=None,
-                axis=alt.Axis(labelLimit=250, labelFontSize=11, ticks=False, domain=False)))
+                axis=alt.Axis(labelLimit=300, labelFontSize=11, ticks=False, domain=False)))
     chart = base.mark_bar(height={"band": 0.7}, color=charts.BAR).encode(
         x=alt.X("p:Q", scale=scale, axis=None)
     ) + base.mark_text(align="left", dx=4, fontSize=11, color="#222").encode(
@@ -118,7 +118,7 @@ def _stacked_layout(lang: str, stages: int, options: tuple[str, ...]) -> dict[st
     colour = alt.Color("option:N", sort=list(options),
                        scale=alt.Scale(domain=list(options), range=colours),
                        legend=alt.Legend(title=None, orient="bottom", columns=2,
-                                         labelLimit=220, symbolType="square"))
+                                         labelLimit=320, symbolType="square"))
     scale = alt.Scale(domain=[0, 100])
     base = alt.Chart(alt.NamedData(name="stages")).encode(
         y=alt.Y("stage:N", sort=alt.EncodingSortField(field="s", op="min"), title=None,
