@@ -79,7 +79,8 @@ def paragraphs(lang: str, figures: dict[str, Any], country: str, klass: str, n: 
         items = [f"{o} ({pct(lang, s)})" for o, _, s in p.rows if s is not None]
         if items:
             out.append(text(lang, "top3", items=i18n.listing(lang, items)))
-    for row in summaries(lang, figures, layout.get("numbers", [])[:1], by)[:1]:
+    rows = summaries(lang, figures, layout.get("numbers", [])[:1], by)
+    for row in sorted(rows, key=lambda r: -(r["n"] or 0))[:1]:  # the most answered
         if not row["withheld"]:
             out.append(text(lang, "median", question=row["title"],
                             median=decimal(lang, row["median"]),
