@@ -12,11 +12,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, PackageLoader, select_autoescape
+
 from . import i18n, survey_charts
-from .html import _env
 from .survey_narrative import paragraphs
 from .survey_sections import LAYOUT, STAGES, panel, pyramid_rows, summaries
 from .survey_text import class_title, decimal, label, text
+
+# the same templates folder and settings as the assistance bulletin's page
+_env = Environment(loader=PackageLoader("opendtm.publish", "templates"),
+                   autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                   lstrip_blocks=True)
 
 
 def load_config(path: Path | None = None) -> dict[str, Any]:
