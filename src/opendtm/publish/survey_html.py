@@ -101,6 +101,11 @@ def _chart(lang: str, figures: dict[str, Any], kind: str, ids: list[str],
         rows, bases = found
         base = ", ".join(f"{text(lang, k)}: n = {i18n.num(lang, bases[s])}"
                          for k, s in (("men", "m"), ("women", "f")))
+        if not rows:
+            small = min((n for n in bases.values() if n is not None), default=None)
+            return {"caption": text(lang, "pyramid", where=where), "base": base,
+                    "withheld": text(lang, "withheld", n=i18n.num(lang, small),
+                                     min_base=figures["min_base"])}
         return {"caption": text(lang, "pyramid", where=where), "base": base,
                 "svg": survey_charts.image(survey_charts.svg(survey_charts.pyramid(lang, rows)),
                                            text(lang, "pyramid", where=where))}

@@ -96,7 +96,8 @@ def panel(lang: str, figures: dict[str, Any], ind_id: str, by: dict[str, Any]
 
 def pyramid_rows(lang: str, figures: dict[str, Any], by: dict[str, Any]
                  ) -> tuple[list[tuple[str, Any, Any]], dict[str, int | None]] | None:
-    """Per age band (oldest first) the men's and the women's (label, count, percent)."""
+    """Per age band (oldest first) the men's and the women's (label, count, percent); no
+    rows when either side's base is under the minimum."""
     block = figures["indicators"].get("age_group")
     if block is None:
         return None
@@ -104,8 +105,10 @@ def pyramid_rows(lang: str, figures: dict[str, Any], by: dict[str, Any]
     for sex in ("m", "f"):
         g = group(block, {**by, "sex": sex})
         sides[sex] = g
-    if any(g is None or g["suppressed"] for g in sides.values()):
+    if any(g is None for g in sides.values()):
         return None
+    if any(g is not None and g["suppressed"] for g in sides.values()):
+        return [], {sex: g["n"] if g else None for sex, g in sides.items()}  # withheld
     bands = [o["name"] for o in block["options"]]
     rows = []
     for band in reversed(bands):
