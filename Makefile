@@ -15,12 +15,16 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 ## Set up, create the embedded SQLite database, load the demo, show its key figures and
-## build its regional bulletin into ./out/ (English and Russian, HTML, PDF, JSON, HXL).
+## build its regional bulletin into ./out/ (English and Russian, HTML, PDF, JSON, HXL);
+## import the demo survey and build survey bulletins 1-5 beside it (HTML, JSON, HXL; add
+## pdf to --format for their PDFs).
 demo: setup
 	$(BIN)/opendtm init
 	$(BIN)/opendtm demo
 	$(BIN)/opendtm stats
 	$(BIN)/opendtm bulletin --out out
+	$(BIN)/opendtm survey demo
+	$(BIN)/opendtm bulletin --series survey --format html,json,hxl --out out
 
 ## Set up and run the checks and the test suite.
 test: setup lint

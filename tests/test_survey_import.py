@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,92 @@ def test_the_command_line_names_row_and_column_of_each_problem(tmp_path: Path) -
     missing = runner.invoke(app, ["--db", db, "survey", "import", str(export), "--form",
                                   "nope"])
     assert missing.exit_code == 1 and "no registered form nope" in missing.output
+
+
+NESTED_FORM = dict(
+    survey="""
+    | type                     | name        | label::English (en) | label::Russian (ru) |
+    |--------------------------|-------------|---------------------|---------------------|
+    | select_one country       | country     | Country             | Страна              |
+    | integer                  | hh_size     | Household size      | Размер семьи        |
+    | begin_repeat             | member      | Members             | Члены семьи         |
+    | integer                  | m_age       | Member age          | Возраст члена семьи |
+    | begin_repeat             | job         | Jobs abroad         | Работа за рубежом   |
+    | select_one country       | job_country | Country of work     | Страна работы       |
+    | integer                  | job_months  | Months              | Месяцев             |
+    | end_repeat               | job         |                     |                     |
+    | end_repeat               | member      |                     |                     |
+    """,
+    choices=SMALL_FORM["choices"],
+    settings="""
+    | form_id | version | form_title |
+    |---------|---------|------------|
+    | nested  | 1       | Nested     |
+    """,
+)
+
+
+def odk_central_zip(path: Path, files: dict[str, list[list[str]]]) -> Path:
+    """A zip as ODK Central exports it: one CSV per form and per repeat, comma-separated."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, rows in files.items():
+            archive.writestr(name, "\n".join(",".join(r) for r in rows) + "\n")
+        archive.writestr("media/photo.jpg", b"\xff\xd8")
+    return path
+
+
+def test_odk_central_zip_with_nested_repeats(engine: Engine, tmp_path: Path) -> None:
+    service.register_form(engine, workbook(tmp_path / "nested.xlsx", **NESTED_FORM))
+    export = odk_central_zip(tmp_path / "nested.zip", {
+        # the nested repeat's file comes first in the archive: order must not matter
+        "nested-job.csv": [
+            ["job_country", "job_months", "PARENT_KEY", "KEY"],
+            ["RUS", "14", "uuid:a-1/member[1]", "uuid:a-1/member[1]/job[1]"],
+            ["KGZ", "3", "uuid:a-1/member[1]", "uuid:a-1/member[1]/job[2]"],
+            ["RUS", "8", "uuid:b-2/member[1]", "uuid:b-2/member[1]/job[1]"],
+        ],
+        "nested.csv": [
+            ["SubmissionDate", "country", "hh_size", "meta-instanceID", "KEY", "SubmitterID"],
+            ["2020-12-03T10:00:00.000Z", "KGZ", "2", "uuid:a-1", "uuid:a-1", "5"],
+            ["2020-12-04T11:00:00.000Z", "KGZ", "1", "uuid:b-2", "uuid:b-2", "5"],
+        ],
+        "nested-member.csv": [
+            ["m_age", "PARENT_KEY", "KEY"],
+            ["34", "uuid:a-1", "uuid:a-1/member[1]"],
+            ["9", "uuid:a-1", "uuid:a-1/member[2]"],
+            ["51", "uuid:b-2", "uuid:b-2/member[1]"],
+        ],
+    })
+    result = service.import_export(engine, export, "nested")
+    assert (result.added, result.problems) == (2, [])
+    first, second = list(answers_of(engine, "nested"))
+    assert first["member"] == [
+        {"m_age": 34, "job": [{"job_country": "RUS", "job_months": 14},
+                              {"job_country": "KGZ", "job_months": 3}]},
+        {"m_age": 9},
+    ]
+    assert second["member"] == [{"m_age": 51, "job": [{"job_country": "RUS",
+                                                       "job_months": 8}]}]
+    again = service.import_export(engine, export, "nested")
+    assert (again.added, again.unchanged) == (0, 2)
+
+
+def test_odk_central_zip_orphans_and_bad_values_are_named(engine: Engine,
+                                                          tmp_path: Path) -> None:
+    service.register_form(engine, workbook(tmp_path / "nested.xlsx", **NESTED_FORM))
+    export = odk_central_zip(tmp_path / "bad.zip", {
+        "nested.csv": [["country", "hh_size", "KEY"], ["KGZ", "1", "uuid:c-3"]],
+        "nested-member.csv": [["m_age", "PARENT_KEY", "KEY"],
+                              ["forty", "uuid:c-3", "uuid:c-3/member[1]"]],
+        "nested-job.csv": [["job_country", "job_months", "PARENT_KEY", "KEY"],
+                           ["RUS", "2", "uuid:zzz/member[1]", "uuid:zzz/member[1]/job[1]"]],
+    })
+    with pytest.raises(service.ProblemsFound) as caught:
+        service.import_export(engine, export, "nested")
+    found = {(p.code, p.row, p.column, p.key) for p in caught.value.problems}
+    assert ("export-bad-value", 2, "m_age", None) in found
+    assert ("export-orphan-repeat", 2, "PARENT_KEY", "nested-job") in found
+    assert _count(engine, m.SurveySubmission) == 0
+    (tmp_path / "empty.zip").write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match=r"empty\.zip: not a readable zip file"):
+        service.import_export(engine, tmp_path / "empty.zip", "nested")

@@ -46,8 +46,25 @@ def bulletin(
         Path | None, typer.Option("--config", help="Bulletin configuration (TOML); default: "
                                   "the one shipped for the demo.")
     ] = None,
+    series: Annotated[
+        str, typer.Option("--series", help="assistance (bulletin 6) or survey (bulletins "
+                          "1-5, from the DTM survey).")
+    ] = "assistance",
+    theme: Annotated[
+        str, typer.Option("--theme", help="Survey bulletin: profile, trajectory, remittances, "
+                          "employment, covid or all.")
+    ] = "all",
+    min_base: Annotated[
+        int | None, typer.Option("--min-base", min=1, help="Survey bulletin: hide "
+                                 "percentages on fewer respondents (default 30).")
+    ] = None,
 ) -> None:
-    """Build the Direct Assistance bulletin: HTML, PDF, figures.json and HXL, EN and RU."""
+    """Build a bulletin: HTML, PDF, figures.json and HXL, EN and RU (Direct Assistance, or
+    with --series survey the DTM survey bulletins 1-5)."""
+    if series != "assistance":
+        from .survey_bulletin import survey_bulletins
+        return survey_bulletins(series, theme, out, country, lang, audience, formats,
+                                threshold, min_base, config)
     with handled():
         langs = lang or list(LANGUAGES)
         for code in langs:

@@ -21,6 +21,7 @@ class Indicator:
     n: int = 3
     classes: tuple[str, ...] = ()
     by_answer: str | None = None
+    title: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def parse_catalogue(text: str, where: str) -> Catalogue:
         indicators.append(Indicator(
             id=raw["id"], theme=raw["theme"], question=raw["question"], kind=raw["kind"],
             n=int(raw.get("n", 3)), classes=tuple(raw.get("classes", ())),
-            by_answer=raw.get("by_answer")))
+            by_answer=raw.get("by_answer"), title=dict(raw.get("title", {}))))
     breakdowns = tuple(tuple(b) for b in dims.get("breakdowns", [[]]))
     for b in breakdowns:
         unknown = set(b) - DIMENSIONS

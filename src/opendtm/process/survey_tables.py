@@ -23,6 +23,7 @@ from opendtm.domain.indicators import Catalogue, Indicator
 from opendtm.domain.xlsform import FormSpec
 
 from .survey_classes import classify_table
+from .survey_codes import Prepared, encode
 
 DIMS = {"country": "_country", "class": "_class", "sex": "_sex", "age_group": "_age_group"}
 FINEST = list(DIMS.values())
@@ -50,9 +51,10 @@ def questions_needed(catalogue: Catalogue, rules: Mapping[str, CountryRules]) ->
 
 
 def prepare(table: pa.Table, catalogue: Catalogue, rules: Mapping[str, CountryRules],
-            con: ibis.BaseBackend) -> ir.Table:
+            con: ibis.BaseBackend) -> Prepared:
     """The answers with each respondent's class (and failed criteria), age group and the
-    dimensions under their own names. Classification runs once; later queries scan Arrow."""
+    dimensions under their own names, as integer codes. Classification runs once; later
+    queries scan the coded Arrow table."""
     t = classify_table(ibis.memtable(table), rules, catalogue.country)
     age = t[catalogue.age]
     bands = [((age >= lo) & (age <= hi), catalogue.band_label(lo, hi))
@@ -68,7 +70,7 @@ def prepare(table: pa.Table, catalogue: Catalogue, rules: Mapping[str, CountryRu
                                 else column)
     out = out.append_column("_country", table[catalogue.country])
     out = out.append_column("_sex", table[catalogue.sex])
-    return ibis.memtable(out)
+    return encode(out)
 
 
 def _rows(con: ibis.BaseBackend, expr: ir.Table) -> list[dict[str, Any]]:
@@ -89,32 +91,39 @@ def _group(dims: tuple[str, ...], key: tuple[Any, ...], n: int, min_base: int,
             "values": values}
 
 
-def _value_counts(con: ibis.BaseBackend, t: ir.Table, indicators: list[Indicator],
+def _value_counts(con: ibis.BaseBackend, p: Prepared, indicators: list[Indicator],
                   catalogue: Catalogue, spec: FormSpec,
                   ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
     """Counts of every option of every categorical indicator, and how many answered, at the
-    finest breakdown in ONE pass (one conditional sum per option); numbers as value counts,
-    one query each (exact medians need the values)."""
+    finest breakdown: one group-by on integer codes per question (a several-answer list
+    unnested first), the bases and age bands as conditional counts in ONE pass; numbers as
+    value counts, one query each (exact medians need the values)."""
+    t = p.table
     counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     bases: dict[str, list[dict[str, Any]]] = defaultdict(list)
     aggs: dict[str, ir.Value] = {}
     meaning: dict[str, tuple[str, str | None]] = {}  # aggregate column -> (indicator, option)
+    done: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+
+    def of_classes(ind: Indicator) -> ir.Table:
+        return t.filter(t._class.isin(p.codes("_class", list(ind.classes)))) if ind.classes \
+            else t
 
     def add(ind: Indicator, option: str | None, condition: ir.BooleanValue) -> None:
         name = f"a{len(aggs)}"
         if ind.classes:
-            condition = condition & t._class.isin(list(ind.classes))
+            condition = condition & t._class.isin(p.codes("_class", list(ind.classes)))
         aggs[name] = t.count(where=condition)
         meaning[name] = (ind.id, option)
 
     for ind in indicators:
         col = t[ind.question]
         if ind.kind == "summary":
-            sub = t.filter(t._class.isin(list(ind.classes))) if ind.classes else t
+            sub = of_classes(ind)
             extra = [ind.by_answer] if ind.by_answer else []
             answered = sub.filter(sub[ind.question].notnull())
-            rows = _rows(con, answered.group_by([*FINEST, *extra, ind.question])
-                         .agg(_count=answered.count()))
+            rows = p.decode_rows(_rows(con, answered.group_by(
+                [*FINEST, *extra, ind.question]).agg(_count=answered.count())))
             for r in rows:
                 r["_value"], r["_extra"] = r[ind.question], (
                     str(r[ind.by_answer]) if ind.by_answer else "")
@@ -126,17 +135,24 @@ def _value_counts(con: ibis.BaseBackend, t: ir.Table, indicators: list[Indicator
                 add(ind, label, (col >= lo) & (col <= hi))
             add(ind, None, col.notnull() & (col >= ranges[0][1]) & (col <= ranges[-1][2]))
             continue
-        options = [c.name for c in spec.options(spec.question(ind.question))]
-        if col.type().is_array():
-            for option in options:
-                add(ind, option, col.contains(option))
-            add(ind, None, col.notnull() & (col.length() > 0))
-        else:
-            for option in options:
-                add(ind, option, col == option)
-            add(ind, None, col.notnull())
+        options = {c.name for c in spec.options(spec.question(ind.question))}
+        several = col.type().is_array()
+        add(ind, None, (col.notnull() & (col.length() > 0)) if several else col.notnull())
+        key = (ind.question, ind.classes)
+        if key not in done:
+            sub = of_classes(ind)
+            values = sub.select(*FINEST, _value=sub[ind.question].unnest() if several
+                                else sub[ind.question])
+            values = values.filter(values._value.notnull())
+            found = _rows(con, values.group_by([*FINEST, "_value"]).agg(
+                _count=values.count()))
+            done[key] = [r for r in p.decode_rows(
+                [{**r, ind.question: r.pop("_value")} for r in found])]
+            for r in done[key]:
+                r["_value"] = r.pop(ind.question)
+        counts[ind.id] = [r for r in done[key] if r["_value"] in options]
     if aggs:
-        for row in _rows(con, t.group_by(FINEST).agg(**aggs)):
+        for row in p.decode_rows(_rows(con, t.group_by(FINEST).agg(**aggs))):
             dims = {d: row[d] for d in FINEST}
             for column, (ind_id, chosen) in meaning.items():
                 if not row[column]:
@@ -208,20 +224,21 @@ def _summary(ind: Indicator, catalogue: Catalogue, min_base: int,
 
 def tabulate(table: pa.Table, spec: FormSpec, catalogue: Catalogue,
              rules: Mapping[str, CountryRules], theme: str, min_base: int | None = None,
-             con: ibis.BaseBackend | None = None, prepared: ir.Table | None = None,
+             con: ibis.BaseBackend | None = None, prepared: Prepared | None = None,
              ) -> dict[str, Any]:
     """The figures of one bulletin theme, as a JSON-ready dict."""
     indicators = catalogue.of_theme(theme)
     min_base = catalogue.min_base if min_base is None else min_base
     con = con or ibis.duckdb.connect()
-    t = prepared if prepared is not None else prepare(table, catalogue, rules, con)
+    p = prepared if prepared is not None else prepare(table, catalogue, rules, con)
+    t = p.table
     out: dict[str, Any] = {
         "theme": theme, "title": {k: catalogue.themes[theme][k] for k in ("en", "ru")},
         "bulletin": catalogue.themes[theme].get("bulletin"), "form_id": spec.form_id,
         "min_base": min_base,
         "counting": {k: v.format(min_base=min_base) for k, v in COUNTING.items()},
-        "sample": _sample(con, t, catalogue),
-        "not_classified": _not_classified(con, t),
+        "sample": _sample(con, p, catalogue),
+        "not_classified": _not_classified(con, p),
         "labels": _labels(spec, catalogue, rules),
         "indicators": {},
     }
@@ -229,11 +246,11 @@ def tabulate(table: pa.Table, spec: FormSpec, catalogue: Catalogue,
         for name in (ind.question, ind.by_answer):
             if name and name not in t.columns:
                 raise ValueError(f"indicator {ind.id!r}: the form has no question {name!r}")
-    counts, bases = _value_counts(con, t, indicators, catalogue, spec)
+    counts, bases = _value_counts(con, p, indicators, catalogue, spec)
     for ind in indicators:
         block: dict[str, Any] = {
             "kind": ind.kind, "question": ind.question, "classes": list(ind.classes),
-            "title": _question_labels(spec, ind.question),
+            "title": dict(ind.title) or _question_labels(spec, ind.question),
         }
         if ind.kind == "summary":
             block["by_answer"] = ind.by_answer
@@ -262,8 +279,10 @@ def _question_labels(spec: FormSpec, name: str) -> dict[str, str]:
     return dict(spec.question(name).labels) if spec.has(name) else {"en": name}
 
 
-def _sample(con: ibis.BaseBackend, t: ir.Table, catalogue: Catalogue) -> list[dict[str, Any]]:
-    rows = _rows(con, t.group_by(FINEST).agg(_n=t.count()))
+def _sample(con: ibis.BaseBackend, p: Prepared, catalogue: Catalogue
+            ) -> list[dict[str, Any]]:
+    t = p.table
+    rows = p.decode_rows(_rows(con, t.group_by(FINEST).agg(_n=t.count())))
     out = []
     for dims in catalogue.breakdowns:
         n_of: dict[tuple[Any, ...], int] = defaultdict(int)
@@ -274,10 +293,11 @@ def _sample(con: ibis.BaseBackend, t: ir.Table, catalogue: Catalogue) -> list[di
     return out
 
 
-def _not_classified(con: ibis.BaseBackend, t: ir.Table) -> list[dict[str, Any]]:
-    failed = t.filter(t.failed_criteria != "")
+def _not_classified(con: ibis.BaseBackend, p: Prepared) -> list[dict[str, Any]]:
+    failed = p.table.filter(p.table.failed_criteria != "")
     crit = failed.select("_country", criterion=failed.failed_criteria.split(";").unnest())
-    rows = _rows(con, crit.group_by(["_country", "criterion"]).agg(n=crit.count()))
+    rows = p.decode_rows(_rows(con, crit.group_by(["_country", "criterion"]).agg(
+        n=crit.count())))
     return sorted(({"country": r["_country"], "criterion": r["criterion"], "n": r["n"]}
                    for r in rows), key=lambda r: (str(r["country"]), -r["n"]))
 

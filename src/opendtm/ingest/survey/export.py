@@ -1,8 +1,9 @@
 """A Kobo or ODK export of a registered form, read into submissions and problems.
 
 The main sheet holds one submission a row; repeat groups come as extra sheets linked by
-``_submission__uuid``, ``_parent_index`` (Kobo) or ``PARENT_KEY`` (ODK). Every problem names
-the file, the row and the column. Nothing here writes to the store.
+``_submission__uuid``, ``_parent_index`` (Kobo) or ``PARENT_KEY`` (ODK; a repeat nested in
+another points to the KEY of the outer repeat's row, as in ODK Central's export zip). Every
+problem names the file, the row and the column. Nothing here writes to the store.
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ class Submission:
 
 
 @dataclass
+class RepeatRow:
+    """A row of a repeat group, which rows of a repeat nested in it can point to."""
+    answers: dict[str, Any]
+    personal: dict[str, Any]
+
+
+Links = dict[tuple[str, str], Submission | RepeatRow]
+
+
+@dataclass
 class ExportReport:
     file: str
     submissions: list[Submission] = field(default_factory=list)
@@ -54,9 +65,11 @@ def read_export(path: Path, spec: FormSpec) -> ExportReport:
     top = resolver(spec, spec.top_level())
     main = max(sheets, key=lambda s: sum(resolve(h, top) is not None for h in s.header))
     by_link = _main_rows(main, spec, top, report)
-    for sheet in sheets:
-        if sheet is not main:
-            _repeat_rows(sheet, spec, by_link, report)
+    rest = [(sheet, _which_repeat(sheet, spec)) for sheet in sheets if sheet is not main]
+    # a repeat nested in another comes after it: its rows point to the outer repeat's rows
+    rest.sort(key=lambda pair: len(spec.repeats.get(pair[1] or "", ())))
+    for sheet, repeat in rest:
+        _repeat_rows(sheet, repeat, spec, by_link, report)
     return report
 
 
@@ -128,7 +141,7 @@ def _answers(row: list[Any], number: int, sheet: Sheet, plan: Plan, report: Expo
 
 
 def _main_rows(sheet: Sheet, spec: FormSpec, index: dict[str, Target],
-               report: ExportReport) -> dict[tuple[str, str], Submission]:
+               report: ExportReport) -> Links:
     cols = _lower_index(sheet.header)
     uuid_col = next((cols[c] for c in UUID_COLUMNS if c in cols), None)
     time_col = next((cols[c] for c in TIME_COLUMNS if c in cols), None)
@@ -139,7 +152,7 @@ def _main_rows(sheet: Sheet, spec: FormSpec, index: dict[str, Target],
         return {}
     plan = _plan(sheet, spec, index, report)
     secret = {t.question.name for _, t, _, _ in plan if t.question.personal}
-    links: dict[tuple[str, str], Submission] = {}
+    links: Links = {}
     seen: dict[str, int] = {}
     for n, row in enumerate(sheet.rows):
         number = n + sheet.first_row
@@ -167,20 +180,24 @@ def _main_rows(sheet: Sheet, spec: FormSpec, index: dict[str, Target],
     return links
 
 
-def _repeat_rows(sheet: Sheet, spec: FormSpec, links: dict[tuple[str, str], Submission],
-                 report: ExportReport) -> None:
+def _which_repeat(sheet: Sheet, spec: FormSpec) -> str | None:
+    """The repeat group whose questions match most of the sheet's columns."""
     best: tuple[int, str] = (0, "")
     for name in spec.repeats:
         index = resolver(spec, spec.in_repeat(name))
         hits = sum(resolve(h, index) is not None for h in sheet.header)
         if hits > best[0] or (hits == best[0] and hits and sheet.name[:31] == name[:31]):
             best = (hits, name)
-    if not best[0]:
+    return best[1] if best[0] else None
+
+
+def _repeat_rows(sheet: Sheet, repeat: str | None, spec: FormSpec, links: Links,
+                 report: ExportReport) -> None:
+    if repeat is None:
         report.problems.append(Problem("export-unknown-sheet", "no repeat group of form "
                                        f"{spec.form_id} matches this sheet; ignored", "warning",
                                        file=report.file, key=sheet.name))
         return
-    repeat = best[1]
     cols = _lower_index(sheet.header)
     link = next(((c, key) for c, key in LINKS if c in cols), None)
     if link is None:
@@ -204,6 +221,10 @@ def _repeat_rows(sheet: Sheet, spec: FormSpec, links: dict[tuple[str, str], Subm
         parent.answers.setdefault(repeat, []).append(answers)
         if personal:
             parent.personal.setdefault(repeat, []).append(personal)
+        own_key = cols.get("key")
+        if own_key is not None and own_key < len(row) and row[own_key] not in ("", None):
+            # ODK Central: rows of a repeat nested in this one name this KEY as PARENT_KEY
+            links[("key", cell_text(row[own_key]))] = RepeatRow(answers, personal)
 
 
 def _time(row: list[Any], col: int | None) -> dt.datetime | None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
+import zipfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, TextIO
 
 from python_calamine import CalamineWorkbook
 
@@ -61,16 +63,42 @@ def read_workbook(path: Path) -> list[Sheet]:
 
 def read_csv(path: Path) -> Sheet:
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        sample = fh.read(64 * 1024)
-        fh.seek(0)
-        try:
-            dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ";,\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(fh, dialect)
-        header = [h.strip() for h in next(reader, [])]
-        rows = [[v.strip() for v in row] for row in reader if any(row)]
-    return Sheet(path.stem, header, rows)
+        return _csv_sheet(fh, path.stem)
+
+
+def _csv_sheet(fh: TextIO, name: str) -> Sheet:
+    sample = fh.read(64 * 1024)
+    fh.seek(0)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(fh, dialect)
+    header = [h.strip() for h in next(reader, [])]
+    rows = [[v.strip() for v in row] for row in reader if any(row)]
+    return Sheet(name, header, rows)
+
+
+def read_zip(path: Path) -> list[Sheet]:
+    """An ODK Central export (``FORM.csv``, ``FORM-repeat.csv``, ``FORM-repeat-nested.csv``
+    ...): one sheet per CSV, outer repeats before the repeats nested in them, so that every
+    row's parent is read before it. Attachments (``media/``) are not read."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ValueError(f"{path.name}: not a readable zip file") from None
+    with archive:
+        members = [m for m in archive.namelist()
+                   if m.lower().endswith(".csv") and not m.startswith(("media/", "__MACOSX"))]
+        if not members:
+            raise ValueError(f"{path.name}: the zip file holds no .csv file")
+        members.sort(key=lambda m: (PurePosixPath(m).stem.count("-"), m))
+        sheets = []
+        for member in members:
+            with archive.open(member) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                sheets.append(_csv_sheet(io.StringIO(text.read()), PurePosixPath(member).stem))
+    return sheets
 
 
 def read_tables(path: Path) -> list[Sheet]:
@@ -84,7 +112,9 @@ def read_tables(path: Path) -> list[Sheet]:
         return read_workbook(path)
     if suffix == ".json":
         return read_json(path)
-    raise ValueError(f"{path.name}: expected .csv, .xlsx, .xls, .ods or .json, "
+    if suffix == ".zip":
+        return read_zip(path)
+    raise ValueError(f"{path.name}: expected .csv, .xlsx, .xls, .ods, .json or .zip, "
                      f"not {suffix or 'no extension'}")
 
 
