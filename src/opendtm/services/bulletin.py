@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,22 +83,50 @@ def build(engine: Engine, req: Request, step: Step | None = None) -> Result:
     if "hxl" in req.formats:
         result.paths += hxl.write(model["countries"], req.out / "hxl")
     tick("figures")
-    for lang in req.languages:
-        if not ({"html", "pdf"} & set(req.formats)):
-            break
-        page = html.render(model, lang, req.config,
-                           lambda label: step(f"charts {label}", done, total) if step else None)
-        if "html" in req.formats:
-            path = req.out / f"bulletin-{lang}.html"
-            path.write_text(page, "utf-8")
-            result.paths.append(path)
-            tick(f"{lang} HTML")
-        if "pdf" in req.formats:
-            if step:
-                step(f"{lang} PDF", done, total)
-            result.paths.append(pdf.write(page, req.out / f"bulletin-{lang}.pdf"))
-            tick(f"{lang} PDF")
+    langs = list(req.languages) if {"html", "pdf"} & set(req.formats) else []
+    if langs and step:
+        step(f"charts and pages: {', '.join(langs)}", done, total)
+    pages: dict[str, list[Path]] = {}
+    for lang, paths in _pages(model, langs, req):
+        pages[lang] = paths
+        for path in paths:
+            tick(f"{lang} {path.suffix[1:].upper()}")
+    result.paths += [path for lang in langs for path in pages[lang]]
     return result
+
+
+def _pages(
+    model: dict[str, Any], langs: list[str], req: Request
+) -> Iterator[tuple[str, list[Path]]]:
+    """The HTML and PDF of each language. With two languages and two cores or more, each
+    language is laid out in a process of its own (charts and PDF layout are CPU work that
+    does not share the interpreter); the figures are counted once, in this process."""
+    if len(langs) < 2 or (os.cpu_count() or 1) < 2:
+        for lang in langs:
+            yield lang, render_language(model, lang, req.config, req.out, req.formats)
+        return
+    spawn = multiprocessing.get_context("spawn")  # a clean interpreter: no engine, no threads
+    workers = min(len(langs), os.cpu_count() or 1)
+    with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+        jobs = {pool.submit(render_language, model, lang, req.config, req.out,
+                            list(req.formats)): lang for lang in langs}
+        for job in as_completed(jobs):
+            yield jobs[job], job.result()
+
+
+def render_language(
+    model: dict[str, Any], lang: str, config: BulletinConfig, out: Path, formats: Sequence[str]
+) -> list[Path]:
+    """``bulletin-<lang>.html`` and ``.pdf`` from the figures, as asked."""
+    page = html.render(model, lang, config)
+    paths = []
+    if "html" in formats:
+        path = out / f"bulletin-{lang}.html"
+        path.write_text(page, "utf-8")
+        paths.append(path)
+    if "pdf" in formats:
+        paths.append(pdf.write(page, out / f"bulletin-{lang}.pdf"))
+    return paths
 
 
 def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[str]]:
