@@ -27,7 +27,7 @@ from opendtm.process import disclosure
 from opendtm.publish import html, hxl, i18n, pdf
 from opendtm.publish.config import BulletinConfig
 from opendtm.services.stats import country_blocks
-from opendtm.store import dedup, facts
+from opendtm.store import dedup, facts, partners
 from opendtm.store.database import unit_of_work
 from opendtm.store.integrity import record_problems
 from opendtm.store.models import Operation
@@ -143,6 +143,7 @@ def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[st
         vulns = facts.vulnerability_facts(session)
         problems = list(record_problems(session))
         merged = dedup.duplicates_assisted(session, wanted, req.start, req.end)
+        registry_names = partners.names(session, wanted)
     if assist.num_rows == 0 and contacts.num_rows == 0:
         raise BulletinError(
             f"no assistance or consultation is recorded for {', '.join(wanted) or 'any country'}"
@@ -195,8 +196,25 @@ def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[st
             "input_sha256": input_hash(assist, contacts, vulns),
         },
         "problems": [p.to_dict() for p in problems],
+        "partner_names": partner_names(registry_names, req.config, present),
     }
     return model, [c for c in ordered if c not in with_data]
+
+
+def partner_names(
+    registry: Sequence[tuple[str, str, str | None]], config: BulletinConfig,
+    countries: Sequence[str],
+) -> dict[str, dict[str, dict[str, str]]]:
+    """Each partner's name in every language: ``{country: {name: {lang: name}}}``. The
+    Russian name is the one the bulletin configuration gives, else the registry's, else the
+    name as registered."""
+    names: dict[str, dict[str, dict[str, str]]] = {c: {} for c in countries}
+    for country, name, name_ru in registry:
+        if country in names:
+            names[country][name] = {
+                lang: config.partner_name(lang, name) or (name_ru if lang == "ru" else None)
+                or name for lang in i18n.LANGUAGES}
+    return names
 
 
 def input_hash(*tables: pa.Table) -> str:
