@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,20 +100,27 @@ def build(engine: Engine, req: Request, step: Step | None = None) -> Result:
 def _pages(
     model: dict[str, Any], langs: list[str], req: Request
 ) -> Iterator[tuple[str, list[Path]]]:
-    """The HTML and PDF of each language. With two languages and two cores or more, each
-    language is laid out in a process of its own (charts and PDF layout are CPU work that
-    does not share the interpreter); the figures are counted once, in this process."""
+    """The HTML and PDF of each language. With two languages and two cores or more, the
+    second language is laid out by a Python process of its own while this one lays out the
+    first (charts and PDF layout are CPU work that does not share the interpreter); the
+    figures are counted once, here."""
     if len(langs) < 2 or (os.cpu_count() or 1) < 2:
         for lang in langs:
             yield lang, render_language(model, lang, req.config, req.out, req.formats)
         return
-    spawn = multiprocessing.get_context("spawn")  # a clean interpreter: no engine, no threads
-    workers = min(len(langs), os.cpu_count() or 1)
-    with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
-        jobs = {pool.submit(render_language, model, lang, req.config, req.out,
-                            list(req.formats)): lang for lang in langs}
-        for job in as_completed(jobs):
-            yield jobs[job], job.result()
+    with tempfile.TemporaryDirectory(prefix="opendtm-bulletin-") as tmp:
+        jobs = {}
+        for lang in langs[1:]:
+            job = Path(tmp) / f"{lang}.pickle"
+            job.write_bytes(pickle.dumps((model, lang, req.config, req.out, list(req.formats))))
+            jobs[lang] = (job, subprocess.Popen(
+                [sys.executable, "-m", "opendtm.services.bulletin_worker", str(job)]))
+        yield langs[0], render_language(model, langs[0], req.config, req.out, req.formats)
+        for lang, (job, proc) in jobs.items():
+            if proc.wait() != 0:
+                raise BulletinError(f"the {lang} bulletin could not be laid out (see the "
+                                    "message above)")
+            yield lang, [Path(p) for p in job.with_suffix(".paths").read_text().splitlines()]
 
 
 def render_language(
