@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from opendtm.demo.seed import SEED_FIGURES
 from opendtm.publish import config
-from opendtm.services.bulletin import Request, build
+from opendtm.services.bulletin import Request, build, partner_names
 from opendtm.services.demo import prepare_demo
 from opendtm.services.stats import lookup
 from opendtm.store.database import make_engine, unit_of_work
@@ -213,3 +213,29 @@ def test_hxl_exports_validate(public: Path) -> None:
     assert any("'x'" in e for e in errors) and any("'abc'" in e for e in errors)
     dest = (public / "hxl" / "KAZ_04_return_destination.csv").read_text("utf-8")
     assert "#country+code+dest" in dest and "KAZ,UKR,,yes" in dest and "KAZ,UZB,40," in dest
+
+
+def test_partners_are_named_in_the_bulletins_language(internal: Path) -> None:
+    data = json.loads((internal / "figures.json").read_text("utf-8"))
+    chui = data["partner_names"]["KGZ"]["Chui Migrant Desk (demo)"]
+    assert chui == {"en": "Chui Migrant Desk (demo)", "ru": "Чуйский центр мигрантов (демо)"}
+    en = (internal / "bulletin-en.html").read_text("utf-8")
+    ru = (internal / "bulletin-ru.html").read_text("utf-8")
+    assert "Chui Migrant Desk (demo)" in en and "Чуйский центр мигрантов" not in en
+    assert "Чуйский центр мигрантов (демо)" in ru and "Chui Migrant Desk" not in ru
+    # figures.json keeps the registered name as the key, whatever the language
+    assert "Chui Migrant Desk (demo)" in data["countries"]["KGZ"]["by_partner"]
+
+
+def test_configuration_names_a_partner_the_registry_does_not() -> None:
+    default = config.load()
+    edited = config.BulletinConfig(default.source, {**default.data, "partners": {
+        "Ural House": {"ru": "Уральский дом"}}})
+    registry = [("RUS", "Ural House", None), ("RUS", "Volga Aid", None),
+                ("RUS", "Moscow Desk", "Московская приёмная"), ("KAZ", "Elsewhere", "Где-то")]
+    names = partner_names(registry, edited, ["RUS"])
+    assert names == {"RUS": {
+        "Ural House": {"en": "Ural House", "ru": "Уральский дом"},
+        "Volga Aid": {"en": "Volga Aid", "ru": "Volga Aid"},  # no Russian name: as registered
+        "Moscow Desk": {"en": "Moscow Desk", "ru": "Московская приёмная"},
+    }}

@@ -3,6 +3,11 @@
 The same expressions run on any Ibis backend; DuckDB is the default. Figures are computed
 for every *scope*: a country, and a partner within a country. Counting rules
 (``opendtm.domain.counting``) are applied here and nowhere else.
+
+The work is a few passes: one table of the persons counted in each scope (their sex,
+nationality, status, their age at their first assistance overall and within each group of
+help), from which every per-person figure of every group is one conditional aggregate;
+then one distinct-person count per breakdown of the assistance rows themselves.
 """
 
 from __future__ import annotations
@@ -28,6 +33,33 @@ Figures = dict[Scope, dict[str, Any]]
 MINOR_MONTHS = ADULT_AGE * 12
 COUNTRY: list[str] = ["country"]
 PARTNER: list[str] = ["country", "partner"]
+
+# groups of persons with their own individuals block: name -> (flag column, age column);
+# a person's age in a group is the age at the first assistance of that group
+GROUPS: dict[str, tuple[str | None, str]] = {
+    "individuals": (None, "age_months"),
+    "returnees": ("returnee", "age_months"),
+    "return": ("got_return", "age_return"),
+    "food_nfi": ("got_food_nfi", "age_food_nfi"),
+    "pre_departure": ("got_pre_departure", "age_pre_departure"),
+}
+# per-person breakdowns: column -> the groups it is given for, and the figure's name
+PERSON_BREAKDOWNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "nationality": ("by_nationality", ("individuals", "returnees", "food_nfi",
+                                       "pre_departure")),
+    "migrant_status": ("by_status", ("individuals", "pre_departure")),
+    "previous_country": ("by_previous_country", ("individuals",)),
+}
+# distinct persons by a column of the assistance rows: figure -> (column, only return rows)
+ROW_BREAKDOWNS: dict[str, tuple[str, bool]] = {
+    "by_type": ("type", False),
+    "by_category": ("category", False),
+    "by_region": ("admin1_code", False),
+    "by_city": ("city", False),
+    "return.by_destination": ("return_to", True),
+    "return.by_origin": ("return_from", True),
+    "return.by_mode": ("transport_mode", True),
+}
 
 
 def connect() -> ibis.BaseBackend:
@@ -57,37 +89,14 @@ def compute(
 
     people = a.filter(a.person_key.notnull())
     persons = _once(con, _persons(people, keys))
-    put("individuals", _individuals(con, persons, keys))
-    for col, name in (
-        ("nationality", "by_nationality"),
-        ("migrant_status", "by_status"),
-        ("previous_country", "by_previous_country"),
-    ):
-        put(name, _count_by(con, persons, keys, col))
-    returnees = persons.filter(persons.migrant_status == "returnee")
-    put("returnees", _individuals(con, returnees, keys))
-    put("returnees.by_nationality", _count_by(con, returnees, keys, "nationality"))
-    put("by_type", _unique_by(con, people, keys, "type"))
-    put("by_category", _unique_by(con, people, keys, "category"))
-    put("by_region", _unique_by(con, people, keys, "admin1_code"))
-    put("by_city", _unique_by(con, people, keys, "city"))
-
+    for group, rows in _groups(con, persons, keys).items():
+        put(group, rows)
+    for col, (name, groups) in PERSON_BREAKDOWNS.items():
+        for group, rows in _person_breakdown(con, persons, keys, col, groups).items():
+            put(name if group == "individuals" else f"{group}.{name}", rows)
     ret = people.filter(people.type == AssistanceType.RETURN.value)
-    put("return", _individuals(con, _persons(ret, keys), keys))
-    put("return.by_destination", _unique_by(con, ret, keys, "return_to"))
-    put("return.by_origin", _unique_by(con, ret, keys, "return_from"))
-    put("return.by_mode", _unique_by(con, ret, keys, "transport_mode"))
-
-    food = people.filter(people.category == AssistanceCategory.FOOD_NFI.value)
-    food_persons = _once(con, _persons(food, keys))
-    put("food_nfi", _individuals(con, food_persons, keys))
-    put("food_nfi.by_nationality", _count_by(con, food_persons, keys, "nationality"))
-
-    pre = people.filter(people.type.isin([t.value for t in PRE_DEPARTURE]))
-    pre_persons = _once(con, _persons(pre, keys))
-    put("pre_departure", _individuals(con, pre_persons, keys))
-    put("pre_departure.by_nationality", _count_by(con, pre_persons, keys, "nationality"))
-    put("pre_departure.by_status", _count_by(con, pre_persons, keys, "migrant_status"))
+    for name, (col, only_return) in ROW_BREAKDOWNS.items():
+        put(name, _unique_by(con, ret if only_return else people, keys, col))
 
     fam = a.filter(a.family_id.notnull() & a.person_key.isnull())
     families = fam.group_by([*keys, "family_id"]).aggregate(
@@ -102,26 +111,7 @@ def compute(
     put("consultations", _contacts(con, c, keys))
     put("consultations.by_topic", _sum_by(con, c, keys, "topic"))
     put("consultations.by_channel", _sum_by(con, c, keys, "channel"))
-
-    coverage = a.group_by(keys).aggregate(
-        partners=a.partner.nunique(),
-        regions=a.admin1_code.nunique(),
-        places=a.city.fill_null(a.admin1_code).nunique(),
-        first_day=a.delivered_on.min(),
-        last_day=a.delivered_on.max(),
-    )
-    for row in con.to_pyarrow(coverage).to_pylist():
-        scope = tuple(row.pop(k) for k in keys)
-        for day in ("first_day", "last_day"):
-            row[day] = None if row[day] is None else row[day].isoformat()
-        out[scope]["coverage"] = row
-    for row in con.to_pyarrow(a.select(*keys, "admin1_code").distinct()).to_pylist():
-        scope = tuple(row[k] for k in keys)
-        cov = out[scope].setdefault("coverage", {})
-        if row["admin1_code"]:
-            cov.setdefault("region_codes", []).append(row["admin1_code"])
-    for block in out.values():
-        block.get("coverage", {}).get("region_codes", []).sort()
+    _coverage(con, a, keys, out)
     return dict(out)
 
 
@@ -135,61 +125,103 @@ def _once(con: ibis.BaseBackend, t: ir.Table) -> ir.Table:
 
 
 def _persons(people: ir.Table, keys: list[str]) -> ir.Table:
-    """One row per counted person in each scope: age at the first assistance in scope."""
-    return people.group_by([*keys, "person_key"]).aggregate(
+    """One row per counted person in each scope: who they are, their age at the first
+    assistance in scope, and whether (and at what age first) they got each group of help."""
+    age = people.age_months
+    got = {
+        "return": people.type == AssistanceType.RETURN.value,
+        "food_nfi": people.category == AssistanceCategory.FOOD_NFI.value,
+        "pre_departure": people.type.isin([t.value for t in PRE_DEPARTURE]),
+    }
+    flags: dict[str, ir.Value] = {}
+    for name, where in got.items():
+        flags[f"got_{name}"] = where.any()
+        flags[f"age_{name}"] = age.min(where=where)
+    persons = people.group_by([*keys, "person_key"]).aggregate(
         sex=people.sex.arbitrary(),
-        age_months=people.age_months.min(),
+        age_months=age.min(),
         nationality=people.nationality.arbitrary(),
         migrant_status=people.migrant_status.arbitrary(),
         previous_country=people.previous_country.arbitrary(),
+        **flags,
     )
+    return persons.mutate(returnee=persons.migrant_status == "returnee")
 
 
-def _individuals(con: ibis.BaseBackend, p: ir.Table, keys: list[str]) -> dict[Scope, Any]:
-    minor = p.age_months < MINOR_MONTHS
-    agg = p.group_by(keys).aggregate(
-        total=p.count(),
-        male=(p.sex == "m").sum(),
-        female=(p.sex == "f").sum(),
-        not_recorded=p.sex.isnull().sum(),
-        age_min_months=p.age_months.min(),
-        age_max_months=p.age_months.max(),
-        minors=minor.sum(),
-        boys=(minor & (p.sex == "m")).sum(),
-        girls=(minor & (p.sex == "f")).sum(),
-    )
-    result: dict[Scope, Any] = {}
+def _groups(con: ibis.BaseBackend, p: ir.Table, keys: list[str]) -> dict[str, dict[Scope, Any]]:
+    """The individuals block of every group, from one aggregate over the persons."""
+    metrics: dict[str, ir.Value] = {}
+    for group, (flag, age_col) in GROUPS.items():
+        age = p[age_col]
+        inside = p.person_key.notnull() if flag is None else p[flag].fill_null(False)
+        male, female = inside & (p.sex == "m"), inside & (p.sex == "f")
+        minor = inside & (age < MINOR_MONTHS)
+        metrics.update({
+            f"{group}:total": inside.sum(),
+            f"{group}:male": male.sum(),
+            f"{group}:female": female.sum(),
+            f"{group}:not_recorded": (inside & p.sex.isnull()).sum(),
+            f"{group}:age_min_months": age.min(where=inside),
+            f"{group}:age_max_months": age.max(where=inside),
+            f"{group}:minors": minor.sum(),
+            f"{group}:boys": (minor & (p.sex == "m")).sum(),
+            f"{group}:girls": (minor & (p.sex == "f")).sum(),
+        })
+    agg = p.group_by(keys).aggregate(**metrics)
+    result: dict[str, dict[Scope, Any]] = {group: {} for group in GROUPS}
     for row in con.to_pyarrow(agg).to_pylist():
-        scope = tuple(row.pop(k) for k in keys)
-        for k in ("male", "female", "not_recorded", "minors", "boys", "girls"):
-            row[k] = int(row[k] or 0)
-        for end in ("min", "max"):
-            months = row[f"age_{end}_months"]
-            row[f"age_{end}_years"] = None if months is None else months // 12
-        result[scope] = row
+        scope = tuple(row[k] for k in keys)
+        for group in GROUPS:
+            block = {k: row[f"{group}:{k}"] for k in (
+                "total", "male", "female", "not_recorded", "age_min_months",
+                "age_max_months", "minors", "boys", "girls")}
+            if not block["total"]:
+                continue
+            for k in ("total", "male", "female", "not_recorded", "minors", "boys", "girls"):
+                block[k] = int(block[k] or 0)
+            for end in ("min", "max"):
+                months = block[f"age_{end}_months"]
+                block[f"age_{end}_years"] = None if months is None else months // 12
+            result[group][scope] = block
     return result
+
+
+def _person_breakdown(
+    con: ibis.BaseBackend, p: ir.Table, keys: list[str], col: str, groups: tuple[str, ...],
+) -> dict[str, dict[Scope, Any]]:
+    """Persons by ``col`` in each of ``groups``, from one aggregate."""
+    metrics: dict[str, ir.Value] = {}
+    for group in groups:
+        flag = GROUPS[group][0]
+        metrics[group] = (ibis._.count() if flag is None
+                          else p[flag].fill_null(False).sum())
+    agg = p.filter(p[col].notnull()).group_by([*keys, col]).aggregate(**metrics)
+    rows = con.to_pyarrow(agg).to_pylist()
+    return {group: _nest([{**r, "n": int(r[group] or 0)} for r in rows], keys, col)
+            for group in groups}
 
 
 def _count_by(con: ibis.BaseBackend, t: ir.Table, keys: list[str], col: str) -> dict[Scope, Any]:
     agg = t.filter(t[col].notnull()).group_by([*keys, col]).aggregate(n=ibis._.count())
-    return _nest(con, agg, keys, col)
+    return _nest(con.to_pyarrow(agg).to_pylist(), keys, col)
 
 
 def _unique_by(con: ibis.BaseBackend, t: ir.Table, keys: list[str], col: str) -> dict[Scope, Any]:
     agg = t.filter(t[col].notnull()).group_by([*keys, col]).aggregate(n=t.person_key.nunique())
-    return _nest(con, agg, keys, col)
+    return _nest(con.to_pyarrow(agg).to_pylist(), keys, col)
 
 
 def _sum_by(con: ibis.BaseBackend, t: ir.Table, keys: list[str], col: str) -> dict[Scope, Any]:
     agg = t.group_by([*keys, col]).aggregate(n=t.contacts.sum())
-    return _nest(con, agg, keys, col)
+    return _nest(con.to_pyarrow(agg).to_pylist(), keys, col)
 
 
-def _nest(con: ibis.BaseBackend, agg: ir.Table, keys: list[str], col: str) -> dict[Scope, Any]:
+def _nest(rows: list[dict[str, Any]], keys: list[str], col: str) -> dict[Scope, Any]:
+    """``{scope: {value: n}}``, largest first; cells of no one are left out."""
     result: dict[Scope, dict[str, int]] = defaultdict(dict)
-    rows = sorted(con.to_pyarrow(agg).to_pylist(), key=lambda r: (-r["n"], str(r[col])))
-    for row in rows:
-        result[tuple(row[k] for k in keys)][str(row[col])] = int(row["n"])
+    for row in sorted(rows, key=lambda r: (-r["n"], str(r[col]))):
+        if row["n"]:
+            result[tuple(row[k] for k in keys)][str(row[col])] = int(row["n"])
     return result
 
 
@@ -211,3 +243,26 @@ def _contacts(con: ibis.BaseBackend, c: ir.Table, keys: list[str]) -> dict[Scope
         scope = tuple(row.pop(k) for k in keys)
         result[scope] = {k: int(v or 0) for k, v in row.items()}
     return result
+
+
+def _coverage(con: ibis.BaseBackend, a: ir.Table, keys: list[str], out: Figures) -> None:
+    """Partners, regions, places and the first and last day of assistance in each scope."""
+    coverage = a.group_by(keys).aggregate(
+        partners=a.partner.nunique(),
+        regions=a.admin1_code.nunique(),
+        places=a.city.fill_null(a.admin1_code).nunique(),
+        first_day=a.delivered_on.min(),
+        last_day=a.delivered_on.max(),
+    )
+    for row in con.to_pyarrow(coverage).to_pylist():
+        scope = tuple(row.pop(k) for k in keys)
+        for day in ("first_day", "last_day"):
+            row[day] = None if row[day] is None else row[day].isoformat()
+        out[scope]["coverage"] = row
+    for row in con.to_pyarrow(a.select(*keys, "admin1_code").distinct()).to_pylist():
+        scope = tuple(row[k] for k in keys)
+        cov = out[scope].setdefault("coverage", {})
+        if row["admin1_code"]:
+            cov.setdefault("region_codes", []).append(row["admin1_code"])
+    for block in out.values():
+        block.get("coverage", {}).get("region_codes", []).sort()

@@ -4,6 +4,7 @@ running the figures on other engines. Deterministic for a given seed; no persona
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,13 +23,17 @@ COUNTRIES = {
 NATIONALITIES = ["UZB", "TJK", "KGZ", "RUS", "KAZ", "MDA", "UKR", "AFG", "TKM", "AZE"]
 TYPES = [t.value for t in AssistanceType]
 VULNERABILITIES = ["income_loss", "undocumented", "disability", "vot", "gbv"]
+STATUSES = ["returnee", "stranded", "other"]
+PREVIOUS = ["RUS", "KAZ", "TUR"]
+TOPICS = ["registration", "citizenship", "health"]
 
 
-def nulls(values: Any, where: Any) -> Any:
-    """``values`` as an object array with ``None`` where ``where`` is true."""
-    out = np.asarray(values).astype(object)
-    out[where] = None
-    return out
+def strings(choices: Sequence[str], index: Any, null: Any = None) -> pa.Array:
+    """The strings ``choices[index]``, null where ``null`` is true, built by Arrow's
+    dictionary decoding (no Python object per value)."""
+    indices = pa.array(np.asarray(index, dtype=np.int32), mask=null)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(list(choices), pa.string())) \
+        .dictionary_decode()
 
 
 def facts(rows: int, seed: int = 7, people_per_row: float = 0.4) -> tuple[
@@ -40,71 +45,65 @@ def facts(rows: int, seed: int = 7, people_per_row: float = 0.4) -> tuple[
     n_people = max(1, int(rows * people_per_row))
     codes = list(COUNTRIES)
     p_country = rng.integers(0, len(codes), n_people)
-    p_sex = rng.choice(np.array(["m", "f", None], dtype=object), n_people, p=[0.6, 0.38, 0.02])
+    p_sex = rng.choice(3, n_people, p=[0.6, 0.38, 0.02])  # m, f, not recorded
     p_age = rng.integers(0, 80 * 12, n_people)
-    p_nat = rng.choice(np.array(NATIONALITIES, dtype=object), n_people)
-    p_status = rng.choice(np.array(["returnee", "stranded", "other"], dtype=object), n_people)
-    p_prev = rng.choice(np.array(["RUS", "KAZ", "TUR", None], dtype=object), n_people)
+    p_nat = rng.choice(len(NATIONALITIES), n_people)
+    p_status = rng.choice(len(STATUSES), n_people)
+    p_prev = rng.choice(len(PREVIOUS) + 1, n_people)  # the last: not recorded
     person = rng.integers(0, n_people, rows)
     family_rows = rng.random(rows) < 0.03
     country_idx = p_country[person]
-    country = np.array(codes, dtype=object)[country_idx]
-    partner = np.array([f"{c} partner {i}" for c in codes for i in range(8)], dtype=object)[
-        country_idx * 8 + rng.integers(0, 8, rows)]
+    partners = [f"{c} partner {i}" for c in codes for i in range(8)]
+    partner_idx = country_idx * 8 + rng.integers(0, 8, rows)
     type_idx = rng.integers(0, len(TYPES), rows)
-    type_ = np.array(TYPES, dtype=object)[type_idx]
-    category = np.array([CATEGORY_OF[AssistanceType(t)].value for t in TYPES],
-                        dtype=object)[type_idx]
-    regions = np.array([[units[j % len(units)] for j in range(7)]
-                        for units in COUNTRIES.values()], dtype=object)
-    region = regions[country_idx, rng.integers(0, 7, rows)]
-    is_return = type_ == "return"
+    categories = [CATEGORY_OF[AssistanceType(t)].value for t in TYPES]
+    regions = [units[j % len(units)] for units in COUNTRIES.values() for j in range(7)]
+    region_idx = country_idx * 7 + rng.integers(0, 7, rows)
+    not_return = type_idx != TYPES.index("return")
     start = dt.date(2020, 10, 1)
     days = rng.integers(0, 240, rows)
-    person_key = nulls(person, family_rows)
-    family_id = nulls(person // 3, ~family_rows)
+    sex = p_sex[person]
+    prev = p_prev[person]
     assist = pa.table({
         "assistance_id": pa.array(np.arange(rows, dtype=np.int64)),
-        "country": pa.array(country, pa.string()),
-        "partner": pa.array(partner, pa.string()),
-        "person_key": pa.array(person_key, pa.int64()),
-        "family_id": pa.array(family_id, pa.int64()),
-        "family_nationality": pa.array(nulls(p_nat[person], ~family_rows), pa.string()),
-        "sex": pa.array(nulls(p_sex[person], family_rows), pa.string()),
-        "age_months": pa.array(nulls(p_age[person] + days // 30, family_rows), pa.int64()),
-        "nationality": pa.array(nulls(p_nat[person], family_rows), pa.string()),
-        "migrant_status": pa.array(nulls(p_status[person], family_rows), pa.string()),
-        "previous_country": pa.array(nulls(p_prev[person], family_rows), pa.string()),
-        "type": pa.array(type_, pa.string()),
-        "category": pa.array(category, pa.string()),
+        "country": strings(codes, country_idx),
+        "partner": strings(partners, partner_idx),
+        "person_key": pa.array(person, pa.int64(), mask=family_rows),
+        "family_id": pa.array(person // 3, pa.int64(), mask=~family_rows),
+        "family_nationality": strings(NATIONALITIES, p_nat[person], ~family_rows),
+        "sex": strings(["m", "f", "-"], sex, family_rows | (sex == 2)),
+        "age_months": pa.array(p_age[person] + days // 30, pa.int64(), mask=family_rows),
+        "nationality": strings(NATIONALITIES, p_nat[person], family_rows),
+        "migrant_status": strings(STATUSES, p_status[person], family_rows),
+        "previous_country": strings([*PREVIOUS, "-"], prev,
+                                    family_rows | (prev == len(PREVIOUS))),
+        "type": strings(TYPES, type_idx),
+        "category": strings(categories, type_idx),
         "delivered_on": pa.array(np.datetime64(start) + days.astype("timedelta64[D]"),
                                  pa.date32()),
-        "admin1_code": pa.array(region, pa.string()),
-        "city": pa.array(np.full(rows, None, dtype=object), pa.string()),
-        "return_from": pa.array(nulls(country, ~is_return), pa.string()),
-        "return_to": pa.array(nulls(p_nat[person], ~is_return), pa.string()),
-        "transport_mode": pa.array(nulls(rng.choice(np.array(["air", "land"], dtype=object),
-                                                    rows), ~is_return), pa.string()),
-        "consultation_topic": pa.array(np.full(rows, None, dtype=object), pa.string()),
+        "admin1_code": strings(regions, region_idx),
+        "city": pa.nulls(rows, pa.string()),
+        "return_from": strings(codes, country_idx, not_return),
+        "return_to": strings(NATIONALITIES, p_nat[person], not_return),
+        "transport_mode": strings(["air", "land"], rng.choice(2, rows), not_return),
+        "consultation_topic": pa.nulls(rows, pa.string()),
     }, schema=ASSISTANCE_SCHEMA)
     n_contacts = max(1, rows // 100)
     contacts = pa.table({
-        "country": pa.array(rng.choice(np.array(codes, dtype=object), n_contacts), pa.string()),
-        "partner": pa.array(np.full(n_contacts, "hotline", dtype=object), pa.string()),
+        "country": strings(codes, rng.choice(len(codes), n_contacts)),
+        "partner": strings(["hotline"], np.zeros(n_contacts)),
         "contacted_on": pa.array(np.datetime64(start) + rng.integers(0, 240, n_contacts)
                                  .astype("timedelta64[D]"), pa.date32()),
-        "sex": pa.array(rng.choice(np.array(["m", "f"], dtype=object), n_contacts), pa.string()),
-        "nationality": pa.array(rng.choice(np.array(NATIONALITIES, dtype=object), n_contacts),
-                                pa.string()),
-        "topic": pa.array(rng.choice(np.array(["registration", "citizenship", "health"],
-                                              dtype=object), n_contacts), pa.string()),
-        "channel": pa.array(np.full(n_contacts, "phone", dtype=object), pa.string()),
+        "sex": strings(["m", "f"], rng.choice(2, n_contacts)),
+        "nationality": strings(NATIONALITIES, rng.choice(len(NATIONALITIES), n_contacts)),
+        "topic": strings(TOPICS, rng.choice(len(TOPICS), n_contacts)),
+        "channel": strings(["phone"], np.zeros(n_contacts)),
         "contacts": pa.array(rng.integers(1, 3, n_contacts), pa.int64()),
     }, schema=CONTACT_SCHEMA)
     screened = rng.random(n_people) < 0.3
     vulns = pa.table({
         "person_key": pa.array(np.arange(n_people, dtype=np.int64)[screened]),
-        "vulnerability": pa.array(rng.choice(np.array(VULNERABILITIES, dtype=object),
-                                             int(screened.sum())), pa.string()),
+        "vulnerability": strings(VULNERABILITIES,
+                                 rng.choice(len(VULNERABILITIES), int(screened.sum()))),
     }, schema=VULNERABILITY_SCHEMA)
     return assist, contacts, vulns

@@ -1,8 +1,8 @@
 """Bar charts of the bulletin: Vega-Altair specs rendered to SVG by vl-convert (no browser).
 
 Every chart is a horizontal bar chart with its count and share written at the end of each
-bar, so that no label can overlap another; a suppressed category keeps its row, has no bar
-and reads ``x``.
+bar, so that no label can overlap another and no scale of numbers is needed; a suppressed
+category keeps its row, has no bar and reads ``x``.
 """
 
 from __future__ import annotations
@@ -50,11 +50,14 @@ def bars(
     top = max(known, default=1) or 1
     base = alt.Chart(alt.NamedData(name="bars")).encode(
         y=alt.Y("label:N", sort=alt.EncodingSortField(field="order", op="min"), title=None,
-                axis=alt.Axis(labelLimit=280, labelFontSize=11)),
+                axis=alt.Axis(labelLimit=280, labelFontSize=11, ticks=False)),
     )
     scale = alt.Scale(domain=[0, top * 1.35])
     chart = base.mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("n:Q", title=axis, scale=scale, axis=alt.Axis(format="d", tickMinStep=1)),
+        # every bar carries its count: the axis keeps only its title (no ticks, grid or
+        # numbers to crowd the chart or to disagree with the labels)
+        x=alt.X("n:Q", title=axis, scale=scale,
+                axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False)),
         color=alt.Color("colour:N", scale=None, legend=None),
     ) + base.mark_text(align="left", dx=4, fontSize=11, color="#222").encode(
         x=alt.X("n:Q", scale=scale, impute=None), text="text:N",
@@ -62,7 +65,7 @@ def bars(
     height = max(60, 26 * len(rows))
     spec: dict[str, Any] = chart.properties(width=WIDTH, height=height).configure(
         font=FONT
-    ).configure_view(stroke=None).to_dict()
+    ).configure_view(stroke=None).to_dict(validate=False)
     spec["datasets"] = {"bars": values}
     return spec
 

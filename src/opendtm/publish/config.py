@@ -44,6 +44,11 @@ class BulletinConfig:
         caption = self.data.get("captions", {}).get(country, {}).get(lang)
         return None if caption is None else str(caption)
 
+    def partner_name(self, lang: str, name: str) -> str | None:
+        """A partner's name in ``lang`` from the ``[partners."Name"]`` tables, if given."""
+        given = self.data.get("partners", {}).get(name, {}).get(lang)
+        return None if given is None else str(given)
+
     def definitions(self, lang: str) -> list[tuple[str, str]]:
         return [(d["term"][lang], d["text"][lang]) for d in self.data.get("definitions", [])]
 

@@ -55,7 +55,7 @@ def render(
             "title": i18n.text(lang, "section", country=name),
             "paragraphs": narrative.paragraphs(lang, code, block, start, end),
             "table_title": i18n.text(lang, "table", country=name),
-            "rows": _table_rows(lang, block),
+            "rows": _table_rows(lang, block, model.get("partner_names", {}).get(code, {})),
             "figures": figures,
             "caption": config.caption(lang, code),
         })
@@ -94,11 +94,13 @@ def _strip_xml(svg: str) -> str:
     return svg.split("?>", 1)[1] if svg.startswith("<?xml") else svg
 
 
-def _table_rows(lang: str, block: dict[str, Any]) -> list[list[str]]:
-    """The key figures of the country, then of each partner."""
+def _table_rows(
+    lang: str, block: dict[str, Any], names: dict[str, dict[str, str]]
+) -> list[list[str]]:
+    """The key figures of the country, then of each partner, named in ``lang``."""
     rows = [_row(lang, i18n.text(lang, "all_partners"), block)]
     for name, sub in block.get("by_partner", {}).items():
-        rows.append(_row(lang, name, sub))
+        rows.append(_row(lang, names.get(name, {}).get(lang, name), sub))
     return rows
 
 

@@ -19,66 +19,34 @@ from opendtm.domain.gazetteer import UnknownPlace, gazetteer
 LANGUAGES = ("en", "ru")
 SUPPRESSED = "x"
 
-# noun forms by plural category; one word per language
-NOUNS: dict[str, dict[str, dict[str, str]]] = {
-    "migrant": {
-        "en": {"one": "vulnerable migrant", "other": "vulnerable migrants"},
-        "ru": {"one": "уязвимый мигрант", "few": "уязвимых мигранта",
-               "many": "уязвимых мигрантов", "other": "уязвимого мигранта"},
-    },
-    "male": {
-        "en": {"one": "male", "other": "male"},
-        "ru": {"one": "мужчина", "few": "мужчины", "many": "мужчин", "other": "мужчины"},
-    },
-    "female": {
-        "en": {"one": "female", "other": "female"},
-        "ru": {"one": "женщина", "few": "женщины", "many": "женщин", "other": "женщины"},
-    },
-    "not_recorded": {
-        "en": {"one": "sex not recorded", "other": "sex not recorded"},
-        "ru": {"one": "без указания пола", "few": "без указания пола",
-               "many": "без указания пола", "other": "без указания пола"},
-    },
-    "minor": {
-        "en": {"one": "minor", "other": "minors"},
-        "ru": {"one": "несовершеннолетний", "few": "несовершеннолетних",
-               "many": "несовершеннолетних", "other": "несовершеннолетнего"},
-    },
-    "boy": {
-        "en": {"one": "boy", "other": "boys"},
-        "ru": {"one": "мальчик", "few": "мальчика", "many": "мальчиков", "other": "мальчика"},
-    },
-    "girl": {
-        "en": {"one": "girl", "other": "girls"},
-        "ru": {"one": "девочка", "few": "девочки", "many": "девочек", "other": "девочки"},
-    },
-    "partner": {
-        "en": {"one": "partner", "other": "partners"},
-        "ru": {"one": "партнёр", "few": "партнёра", "many": "партнёров", "other": "партнёра"},
-    },
-    "family": {
-        "en": {"one": "family", "other": "families"},
-        "ru": {"one": "семья", "few": "семьи", "many": "семей", "other": "семьи"},
-    },
-    "consultation": {
-        "en": {"one": "consultation", "other": "consultations"},
-        "ru": {"one": "консультация", "few": "консультации", "many": "консультаций",
-               "other": "консультации"},
-    },
-    "duplicate": {
-        "en": {"one": "duplicate record", "other": "duplicate records"},
-        "ru": {"one": "повторная запись", "few": "повторные записи",
-               "many": "повторных записей", "other": "повторной записи"},
-    },
+# noun forms by plural category: English one, other; Russian one (1, 21), few (2-4),
+# many (0, 5-20) and other (fractions)
+EN_FORMS = ("one", "other")
+RU_FORMS = ("one", "few", "many", "other")
+_NOUN_FORMS: dict[str, tuple[str, ...]] = {
+    "migrant": ("vulnerable migrant", "vulnerable migrants", "уязвимый мигрант",
+                "уязвимых мигранта", "уязвимых мигрантов", "уязвимого мигранта"),
+    "male": ("male", "male", "мужчина", "мужчины", "мужчин", "мужчины"),
+    "female": ("female", "female", "женщина", "женщины", "женщин", "женщины"),
+    "not_recorded": ("sex not recorded", "sex not recorded", *["без указания пола"] * 4),
+    "minor": ("minor", "minors", "несовершеннолетний", "несовершеннолетних",
+              "несовершеннолетних", "несовершеннолетнего"),
+    "boy": ("boy", "boys", "мальчик", "мальчика", "мальчиков", "мальчика"),
+    "girl": ("girl", "girls", "девочка", "девочки", "девочек", "девочки"),
+    "partner": ("partner", "partners", "партнёр", "партнёра", "партнёров", "партнёра"),
+    "family": ("family", "families", "семья", "семьи", "семей", "семьи"),
+    "consultation": ("consultation", "consultations", "консультация", "консультации",
+                     "консультаций", "консультации"),
+    "duplicate": ("duplicate record", "duplicate records", "повторная запись",
+                  "повторные записи", "повторных записей", "повторной записи"),
     # "aged 2 to 69" / "в возрасте от 2 до 69 лет": genitive after до
-    "years_upto": {
-        "en": {"one": "", "other": ""},
-        "ru": {"one": "года", "few": "лет", "many": "лет", "other": "года"},
-    },
-    "months_from": {
-        "en": {"one": "month", "other": "months"},
-        "ru": {"one": "месяца", "few": "месяцев", "many": "месяцев", "other": "месяца"},
-    },
+    "years_upto": ("", "", "года", "лет", "лет", "года"),
+    "months_from": ("month", "months", "месяца", "месяцев", "месяцев", "месяца"),
+}
+NOUNS: dict[str, dict[str, dict[str, str]]] = {
+    noun: {"en": dict(zip(EN_FORMS, forms[:2], strict=True)),
+           "ru": dict(zip(RU_FORMS, forms[2:], strict=True))}
+    for noun, forms in _NOUN_FORMS.items()
 }
 
 
@@ -152,38 +120,42 @@ def text(lang: str, key: str, **values: Any) -> str:
     return TEXT[key][lang].format(**values)
 
 
-LABELS: dict[str, dict[str, dict[str, str]]] = {
-    "sex": {"m": {"en": "Male", "ru": "Мужчины"}, "f": {"en": "Female", "ru": "Женщины"},
-            "not_recorded": {"en": "Not recorded", "ru": "Не указан"}},
+def _pairs(table: dict[str, dict[str, tuple[str, str]]]) -> dict[str, dict[str, dict[str, str]]]:
+    """``{group: {code: (English, Russian)}}`` as ``{group: {code: {lang: label}}}``."""
+    return {group: {code: dict(zip(LANGUAGES, pair, strict=True))
+                    for code, pair in codes.items()}
+            for group, codes in table.items()}
+
+
+LABELS = _pairs({
+    "sex": {"m": ("Male", "Мужчины"), "f": ("Female", "Женщины"),
+            "not_recorded": ("Not recorded", "Не указан")},
     "category": {
-        "food_nfi": {"en": "Food and non-food items",
-                     "ru": "Продукты и непрод. товары"},
-        "shelter": {"en": "Temporary shelter", "ru": "Временное жильё"},
-        "medical": {"en": "Medical assistance", "ru": "Медицинская помощь"},
-        "return": {"en": "Assisted voluntary return", "ru": "Добровольное возвращение"},
-        "transport": {"en": "Transportation", "ru": "Транспорт"},
-        "documents": {"en": "Documents", "ru": "Документы"},
-        "consultation": {"en": "Consultations", "ru": "Консультации"},
-        "monitoring": {"en": "Monitoring on arrival", "ru": "Мониторинг по прибытии"},
-        "other": {"en": "Other", "ru": "Другое"},
+        "food_nfi": ("Food and non-food items", "Продукты и непрод. товары"),
+        "shelter": ("Temporary shelter", "Временное жильё"),
+        "medical": ("Medical assistance", "Медицинская помощь"),
+        "return": ("Assisted voluntary return", "Добровольное возвращение"),
+        "transport": ("Transportation", "Транспорт"),
+        "documents": ("Documents", "Документы"),
+        "consultation": ("Consultations", "Консультации"),
+        "monitoring": ("Monitoring on arrival", "Мониторинг по прибытии"),
+        "other": ("Other", "Другое"),
     },
     "vulnerability": {
-        "vot": {"en": "victims of trafficking", "ru": "жертвы торговли людьми"},
-        "gbv": {"en": "domestic or gender-based violence",
-                "ru": "домашнее или гендерное насилие"},
-        "disability": {"en": "disability", "ru": "инвалидность"},
-        "pregnant": {"en": "pregnancy", "ru": "беременность"},
-        "undocumented": {"en": "undocumented status", "ru": "отсутствие документов"},
-        "income_loss": {"en": "loss of income", "ru": "потеря дохода"},
-        "child_no_services": {"en": "children without access to services",
-                              "ru": "дети без доступа к услугам"},
-        "serious_illness": {"en": "serious illness", "ru": "тяжёлое заболевание"},
-        "exploitation": {"en": "exploitation", "ru": "эксплуатация"},
+        "vot": ("victims of trafficking", "жертвы торговли людьми"),
+        "gbv": ("domestic or gender-based violence", "домашнее или гендерное насилие"),
+        "disability": ("disability", "инвалидность"),
+        "pregnant": ("pregnancy", "беременность"),
+        "undocumented": ("undocumented status", "отсутствие документов"),
+        "income_loss": ("loss of income", "потеря дохода"),
+        "child_no_services": ("children without access to services",
+                              "дети без доступа к услугам"),
+        "serious_illness": ("serious illness", "тяжёлое заболевание"),
+        "exploitation": ("exploitation", "эксплуатация"),
     },
-    "status": {"stranded": {"en": "stranded", "ru": "застрявшие"},
-               "returnee": {"en": "returnees", "ru": "вернувшиеся"},
-               "other": {"en": "other", "ru": "другие"}},
-}
+    "status": {"stranded": ("stranded", "застрявшие"), "returnee": ("returnees", "вернувшиеся"),
+               "other": ("other", "другие")},
+})
 
 TEXT: dict[str, dict[str, str]] = {
     "contents": {"en": "Contents", "ru": "Содержание"},

@@ -18,7 +18,7 @@ from opendtm.domain.gazetteer import UnknownPlace, gazetteer
 from . import i18n
 
 WIDTH, HEIGHT = 460, 300
-SCHEME = "blues"
+BLUES = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")  # light to dark, one per class
 Box = tuple[float, float, float, float]  # west, south, east, north
 Align = Literal["left", "center", "right"]
 PLACEMENTS: tuple[tuple[str, Align, int, int], ...] = (
@@ -39,18 +39,21 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
         if outline and n is not None:
             counts[outline] = counts.get(outline, 0) + n
     features = g.boundaries(country)["features"]
+    box: dict[int, Box] = {}
     for feature in features:
         code = feature["properties"]["opendtm_code"]
+        box[id(feature)] = _box(feature, (country, code))
         feature["properties"] = {
             "code": code, "name": i18n.region_name(lang, code), "n": counts.get(code, 0),
         }
     covered = [f for f in features if f["properties"]["n"]] or features
-    view = _grow(_union([_box(f) for f in covered]), 0.6)
-    features = [f for f in features if _meets(_box(f), view)]
-    neighbours = [f for f in g.countries_geojson()["features"]
-                  if f["properties"].get("opendtm_code") != country and _meets(_box(f), view)]
+    view = _grow(_union([box[id(f)] for f in covered]), 0.6)
+    features = [f for f in features if _meets(box[id(f)], view)]
+    neighbours = [f for i, f in enumerate(g.countries_geojson()["features"])
+                  if f["properties"].get("opendtm_code") != country
+                  and _meets(_box(f, ("", str(i))), view)]
     points = _points(lang, country, by_city)
-    west, _, east, _ = _union([_box(f) for f in covered])
+    west, _, east, _ = _union([box[id(f)] for f in covered])
     span = east - west
     for p in points:
         # a label goes right of its point; near the eastern edge it goes below, so it is
@@ -68,10 +71,10 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
         ).encode(
             color=alt.condition(
                 "datum.properties.n > 0",
-                alt.Color("properties.n:Q", title=axis,
-                          scale=alt.Scale(scheme={"name": SCHEME, "extent": [0.35, 0.9]},
-                                          zero=False),
-                          legend=alt.Legend(orient="right", format="d", gradientLength=120)),
+                alt.Color("properties.n:Q", title=axis, scale=_classes(max(counts.values(),
+                                                                            default=0)),
+                          legend=alt.Legend(orient="right", format="d", symbolType="square",
+                                            symbolSize=150, symbolStrokeWidth=0)),
                 alt.value("#dcdcdc"),
             ),
         ),
@@ -94,14 +97,37 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
                               .transform_filter(f"datum.place == '{place}'"))
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT).configure(
         font="DejaVu Sans").configure_view(stroke="#999999")
-    spec: dict[str, Any] = chart.to_dict()
+    spec: dict[str, Any] = chart.to_dict(validate=False)
     # the outlines go in after validation: validating them is slow and adds nothing
     spec["projection"] = {"type": "mercator", "fit": covered}
     spec["datasets"] = {"neighbours": neighbours, "regions": features, "places": points}
     return spec
 
 
-def _box(feature: dict[str, Any]) -> Box:
+def _classes(top: int) -> alt.Scale:
+    """Up to four classes of counts with round bounds. A legend of coloured squares, not a
+    gradient: PDF renderers draw squares the same everywhere."""
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9)
+                if s * 4 >= top)
+    bounds = [k * step + 1 for k in (1, 2, 3) if k * step < top]
+    colours = [BLUES[round(i * (len(BLUES) - 1) / max(1, len(bounds)))]
+               for i in range(len(bounds) + 1)]
+    if not bounds:
+        return alt.Scale(type="ordinal", range=colours[-1:])
+    return alt.Scale(type="threshold", domain=bounds, range=colours)
+
+
+_BOXES: dict[tuple[str, str], Box] = {}
+
+
+def _box(feature: dict[str, Any], key: tuple[str, str]) -> Box:
+    """The bounding box of a shipped outline, worked out once per process."""
+    if key not in _BOXES:
+        _BOXES[key] = _bounds(feature)
+    return _BOXES[key]
+
+
+def _bounds(feature: dict[str, Any]) -> Box:
     xs: list[float] = []
     ys: list[float] = []
 

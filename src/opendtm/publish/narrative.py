@@ -59,95 +59,115 @@ def breakdown(lang: str, cells: dict[str, Any], kind: str = "country") -> str:
     return i18n.listing(lang, [f"{names(code)} ({num(lang, n)})" for code, n in order])
 
 
+# the sentences of a country section, in the seed's order: (English, Russian) templates
+SENTENCES: dict[str, tuple[str, str]] = {
+    "coverage": ("Between {start} and {end}, {partners} provided assistance to vulnerable "
+                 "migrants in {regions}.",
+                 "С {start} г. по {end} г. помощь уязвимым мигрантам оказывали {partners} в "
+                 "следующих регионах: {regions}."),
+    "individuals": ("In total, {people}, received assistance: {kinds}.",
+                    "Всего помощь получили {people}. Виды помощи: {kinds}."),
+    "returnees": ("Among them, {count} are returnees, citizens of {nationality}.",
+                  "Среди них {count} — вернувшиеся на родину граждане: {nationality}."),
+    "previous": ("Before assistance they had been in {countries}.",
+                 "Страны предыдущего пребывания: {countries}."),
+    "return": ("Assisted voluntary return was provided to {people}. Countries of destination: "
+               "{destination}; countries they left: {origin}.",
+               "Помощь в добровольном возвращении получили {people}. Страны назначения: "
+               "{destination}; страны выезда: {origin}."),
+    "pre_departure": ("Pre-departure assistance (documents, medical examinations, PCR tests, "
+                      "transport) was provided to {count} ({status}), citizens of "
+                      "{nationality}.",
+                      "Помощь перед выездом (документы, медосмотр, ПЦР-тесты, транспорт) "
+                      "получили {count} ({status}), граждане: {nationality}."),
+    "food_nfi": ("Food and non-food items were provided to {people}, citizens of "
+                 "{nationality}.",
+                 "Продукты питания и непродовольственные товары получили {people}; граждане: "
+                 "{nationality}."),
+    "families": ("Assistance was also provided to {count}, from {nationality}.",
+                 "Помощь также получили {count}; страны происхождения: {nationality}."),
+    "vulnerabilities": ("Vulnerabilities identified (individuals): {kinds}.",
+                        "Выявленные уязвимости (человек): {kinds}."),
+    "consultations": ("{count} were given ({male} to men, {female} to women), {law} of them on "
+                      "migration law: registration, residence permits, citizenship and "
+                      "voluntary return.",
+                      "Проведено: {count} ({male} — мужчинам, {female} — женщинам), из них "
+                      "{law} — по вопросам миграционного законодательства: регистрация, "
+                      "разрешение на временное проживание, гражданство и добровольное "
+                      "возвращение."),
+    "dedup": ("{count} of persons registered more than once were merged: each person is "
+              "counted once.",
+              "Объединено: {count} о людях, зарегистрированных более одного раза; каждый "
+              "человек учтён один раз."),
+}
+# the block whose ``total`` must be non-zero for the sentence to be said (None: any content)
+_NEEDS: dict[str, tuple[str, bool]] = {
+    "coverage": ("coverage", False), "individuals": ("individuals", False),
+    "returnees": ("returnees", True), "previous": ("by_previous_country", False),
+    "return": ("return", True), "pre_departure": ("pre_departure", True),
+    "food_nfi": ("food_nfi", True), "families": ("families", True),
+    "vulnerabilities": ("vulnerabilities", False), "consultations": ("consultations", True),
+}
+
+
 def paragraphs(
     lang: str, country: str, block: dict[str, Any], start: dt.date, end: dt.date
 ) -> list[str]:
     """The section's paragraphs, in the seed's order: coverage, people, then each kind of
     help, families, vulnerabilities and consultations."""
-    en = lang == "en"
-    out: list[str] = []
-    cov = block.get("coverage", {})
-    regions = [i18n.region_name(lang, c) for c in cov.get("region_codes", [])]
-    if cov.get("partners"):
-        who = count(lang, cov["partners"], "partner")
-        where = i18n.listing(lang, regions)
-        a, b = i18n.date(lang, start), i18n.date(lang, end)
-        out.append(f"Between {a} and {b}, {who} provided assistance to vulnerable migrants in "
-                   f"{where}." if en else
-                   f"С {a} г. по {b} г. помощь уязвимым мигрантам оказывали {who} в "
-                   f"следующих регионах: {where}.")
-    ind = block.get("individuals")
-    if ind:
-        kinds = breakdown(lang, _without(block.get("by_category", {}), "consultation"),
-                          "category")
-        out.append(f"In total, {people(lang, ind)}, received assistance: {kinds}." if en else
-                   f"Всего помощь получили {people(lang, ind)}. Виды помощи: {kinds}.")
-    ret = block.get("returnees")
-    if ret and ret.get("total"):
-        nat = breakdown(lang, ret.get("by_nationality", {}))
-        out.append(f"Among them, {count(lang, ret['total'], 'migrant')} are returnees, "
-                   f"citizens of {nat}." if en else
-                   f"Среди них {count(lang, ret['total'], 'migrant')} — вернувшиеся на "
-                   f"родину граждане: {nat}.")
-    prev = block.get("by_previous_country")
-    if prev:
-        out.append(f"Before assistance they had been in {breakdown(lang, prev)}." if en else
-                   f"Страны предыдущего пребывания: {breakdown(lang, prev)}.")
-    r = block.get("return")
-    if r and r.get("total"):
-        dest = breakdown(lang, r.get("by_destination", {}))
-        orig = breakdown(lang, r.get("by_origin", {}))
-        out.append(f"Assisted voluntary return was provided to {people(lang, r)}. Countries "
-                   f"of destination: {dest}; countries they left: {orig}." if en else
-                   f"Помощь в добровольном возвращении получили {people(lang, r)}. Страны "
-                   f"назначения: {dest}; страны выезда: {orig}.")
-    pre = block.get("pre_departure")
-    if pre and pre.get("total"):
-        nat = breakdown(lang, pre.get("by_nationality", {}))
-        status = breakdown(lang, pre.get("by_status", {}), "status").replace(" (", ": ")
-        status = status.replace(")", "")
-        out.append(f"Pre-departure assistance (documents, medical examinations, PCR tests, "
-                   f"transport) was provided to {count(lang, pre['total'], 'migrant')} "
-                   f"({status}), citizens of {nat}." if en else
-                   f"Помощь перед выездом (документы, медосмотр, ПЦР-тесты, транспорт) "
-                   f"получили {count(lang, pre['total'], 'migrant')} ({status}), граждане: "
-                   f"{nat}.")
-    food = block.get("food_nfi")
-    if food and food.get("total"):
-        nat = breakdown(lang, food.get("by_nationality", {}))
-        out.append(f"Food and non-food items were provided to {people(lang, food)}, citizens "
-                   f"of {nat}." if en else
-                   f"Продукты питания и непродовольственные товары получили "
-                   f"{people(lang, food)}; граждане: {nat}.")
-    fam = block.get("families")
-    if fam and fam.get("total"):
-        who = count(lang, fam["total"], "family")
-        nat = breakdown(lang, fam.get("by_nationality", {}))
-        out.append(f"Assistance was also provided to {who}, from {nat}." if en else
-                   f"Помощь также получили {who}; страны происхождения: {nat}.")
-    vul = block.get("vulnerabilities")
-    if vul:
-        out.append(f"Vulnerabilities identified (individuals): "
-                   f"{breakdown(lang, vul, 'vulnerability')}." if en else
-                   f"Выявленные уязвимости (человек): {breakdown(lang, vul, 'vulnerability')}.")
-    cons = block.get("consultations")
-    if cons and cons.get("total"):
-        n = count(lang, cons["total"], "consultation")
-        m, f, law = (num(lang, cons[k]) for k in ("male", "female", "migration_law"))
-        out.append(f"{n} were given ({m} to men, {f} to women), {law} of them on migration "
-                   f"law: registration, residence permits, citizenship and voluntary return."
-                   if en else
-                   f"Проведено: {n} ({m} — мужчинам, {f} — женщинам), из них {law} — по "
-                   f"вопросам миграционного законодательства: регистрация, разрешение на "
-                   f"временное проживание, гражданство и добровольное возвращение.")
-    merged = block.get("dedup", {}).get("merged")
-    if merged:
-        dups = count(lang, merged, "duplicate")
-        out.append(f"{dups} of persons registered more than once were merged: each person is "
-                   f"counted once." if en else
-                   f"Объединено: {dups} о людях, зарегистрированных более одного раза; "
-                   f"каждый человек учтён один раз.")
-    return [p[0].upper() + p[1:] for p in out]
+    out = []
+    for key, template in SENTENCES.items():
+        values = _values(lang, key, block, start, end)
+        if values is not None:
+            text = template[i18n.LANGUAGES.index(lang)].format(**values)
+            out.append(text[0].upper() + text[1:])
+    return out
+
+
+def _values(
+    lang: str, key: str, block: dict[str, Any], start: dt.date, end: dt.date
+) -> dict[str, str] | None:
+    """The words that fill sentence ``key``, or None when the block has nothing to say."""
+    if key == "dedup":
+        merged = block.get("dedup", {}).get("merged")
+        return {"count": count(lang, merged, "duplicate")} if merged else None
+    name, needs_total = _NEEDS[key]
+    part = block.get(name)
+    if not part or (needs_total and not part.get("total")):
+        return None
+    nationality = breakdown(lang, part.get("by_nationality", {})) if needs_total else ""
+    match key:
+        case "coverage":
+            if not part.get("partners"):
+                return None
+            regions = [i18n.region_name(lang, c) for c in part.get("region_codes", [])]
+            return {"start": i18n.date(lang, start), "end": i18n.date(lang, end),
+                    "partners": count(lang, part["partners"], "partner"),
+                    "regions": i18n.listing(lang, regions)}
+        case "individuals":
+            kinds = _without(block.get("by_category", {}), "consultation")
+            return {"people": people(lang, part), "kinds": breakdown(lang, kinds, "category")}
+        case "previous":
+            return {"countries": breakdown(lang, part)}
+        case "return":
+            return {"people": people(lang, part),
+                    "destination": breakdown(lang, part.get("by_destination", {})),
+                    "origin": breakdown(lang, part.get("by_origin", {}))}
+        case "pre_departure":
+            status = breakdown(lang, part.get("by_status", {}), "status")
+            return {"count": count(lang, part["total"], "migrant"),
+                    "status": status.replace(" (", ": ").replace(")", ""),
+                    "nationality": nationality}
+        case "food_nfi":
+            return {"people": people(lang, part), "nationality": nationality}
+        case "vulnerabilities":
+            return {"kinds": breakdown(lang, part, "vulnerability")}
+        case "consultations":
+            return {"count": count(lang, part["total"], "consultation"),
+                    **{k: num(lang, part[k]) for k in ("male", "female")},
+                    "law": num(lang, part["migration_law"])}
+    noun = "family" if key == "families" else "migrant"  # returnees, families
+    return {"count": count(lang, part["total"], noun), "nationality": nationality}
 
 
 def _without(cells: dict[str, Any], key: str) -> dict[str, Any]:

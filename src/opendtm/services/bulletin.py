@@ -10,7 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +29,7 @@ from opendtm.process import disclosure
 from opendtm.publish import html, hxl, i18n, pdf
 from opendtm.publish.config import BulletinConfig
 from opendtm.services.stats import country_blocks
-from opendtm.store import dedup, facts
+from opendtm.store import dedup, facts, partners
 from opendtm.store.database import unit_of_work
 from opendtm.store.integrity import record_problems
 from opendtm.store.models import Operation
@@ -80,22 +85,57 @@ def build(engine: Engine, req: Request, step: Step | None = None) -> Result:
     if "hxl" in req.formats:
         result.paths += hxl.write(model["countries"], req.out / "hxl")
     tick("figures")
-    for lang in req.languages:
-        if not ({"html", "pdf"} & set(req.formats)):
-            break
-        page = html.render(model, lang, req.config,
-                           lambda label: step(f"charts {label}", done, total) if step else None)
-        if "html" in req.formats:
-            path = req.out / f"bulletin-{lang}.html"
-            path.write_text(page, "utf-8")
-            result.paths.append(path)
-            tick(f"{lang} HTML")
-        if "pdf" in req.formats:
-            if step:
-                step(f"{lang} PDF", done, total)
-            result.paths.append(pdf.write(page, req.out / f"bulletin-{lang}.pdf"))
-            tick(f"{lang} PDF")
+    langs = list(req.languages) if {"html", "pdf"} & set(req.formats) else []
+    if langs and step:
+        step(f"charts and pages: {', '.join(langs)}", done, total)
+    pages: dict[str, list[Path]] = {}
+    for lang, paths in _pages(model, langs, req):
+        pages[lang] = paths
+        for path in paths:
+            tick(f"{lang} {path.suffix[1:].upper()}")
+    result.paths += [path for lang in langs for path in pages[lang]]
     return result
+
+
+def _pages(
+    model: dict[str, Any], langs: list[str], req: Request
+) -> Iterator[tuple[str, list[Path]]]:
+    """The HTML and PDF of each language. With two languages and two cores or more, the
+    second language is laid out by a Python process of its own while this one lays out the
+    first (charts and PDF layout are CPU work that does not share the interpreter); the
+    figures are counted once, here."""
+    if len(langs) < 2 or (os.cpu_count() or 1) < 2:
+        for lang in langs:
+            yield lang, render_language(model, lang, req.config, req.out, req.formats)
+        return
+    with tempfile.TemporaryDirectory(prefix="opendtm-bulletin-") as tmp:
+        jobs = {}
+        for lang in langs[1:]:
+            job = Path(tmp) / f"{lang}.pickle"
+            job.write_bytes(pickle.dumps((model, lang, req.config, req.out, list(req.formats))))
+            jobs[lang] = (job, subprocess.Popen(
+                [sys.executable, "-m", "opendtm.services.bulletin_worker", str(job)]))
+        yield langs[0], render_language(model, langs[0], req.config, req.out, req.formats)
+        for lang, (job, proc) in jobs.items():
+            if proc.wait() != 0:
+                raise BulletinError(f"the {lang} bulletin could not be laid out (see the "
+                                    "message above)")
+            yield lang, [Path(p) for p in job.with_suffix(".paths").read_text().splitlines()]
+
+
+def render_language(
+    model: dict[str, Any], lang: str, config: BulletinConfig, out: Path, formats: Sequence[str]
+) -> list[Path]:
+    """``bulletin-<lang>.html`` and ``.pdf`` from the figures, as asked."""
+    page = html.render(model, lang, config)
+    paths = []
+    if "html" in formats:
+        path = out / f"bulletin-{lang}.html"
+        path.write_text(page, "utf-8")
+        paths.append(path)
+    if "pdf" in formats:
+        paths.append(pdf.write(page, out / f"bulletin-{lang}.pdf"))
+    return paths
 
 
 def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[str]]:
@@ -112,6 +152,7 @@ def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[st
         vulns = facts.vulnerability_facts(session)
         problems = list(record_problems(session))
         merged = dedup.duplicates_assisted(session, wanted, req.start, req.end)
+        registry_names = partners.names(session, wanted)
     if assist.num_rows == 0 and contacts.num_rows == 0:
         raise BulletinError(
             f"no assistance or consultation is recorded for {', '.join(wanted) or 'any country'}"
@@ -164,8 +205,25 @@ def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[st
             "input_sha256": input_hash(assist, contacts, vulns),
         },
         "problems": [p.to_dict() for p in problems],
+        "partner_names": partner_names(registry_names, req.config, present),
     }
     return model, [c for c in ordered if c not in with_data]
+
+
+def partner_names(
+    registry: Sequence[tuple[str, str, str | None]], config: BulletinConfig,
+    countries: Sequence[str],
+) -> dict[str, dict[str, dict[str, str]]]:
+    """Each partner's name in every language: ``{country: {name: {lang: name}}}``. The
+    Russian name is the one the bulletin configuration gives, else the registry's, else the
+    name as registered."""
+    names: dict[str, dict[str, dict[str, str]]] = {c: {} for c in countries}
+    for country, name, name_ru in registry:
+        if country in names:
+            names[country][name] = {
+                lang: config.partner_name(lang, name) or (name_ru if lang == "ru" else None)
+                or name for lang in i18n.LANGUAGES}
+    return names
 
 
 def input_hash(*tables: pa.Table) -> str:

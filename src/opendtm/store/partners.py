@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -52,3 +54,13 @@ class PartnerDirectory:
         self._remember(country, partner)
         self.added.append(f"{partner.name} ({country})")
         return partner.id
+
+
+def names(session: Session, countries: Sequence[str]) -> list[tuple[str, str, str | None]]:
+    """``(country, name, Russian name)`` of every partner in the countries."""
+    rows = session.execute(
+        select(Operation.country, Partner.name, Partner.name_ru)
+        .join(Partner, Partner.operation_id == Operation.id)
+        .where(Operation.country.in_(list(countries)))
+    )
+    return [(country, name, name_ru) for country, name, name_ru in rows]
