@@ -112,8 +112,8 @@ def _classes(top: int) -> alt.Scale:
     bounds = [k * step + 1 for k in (1, 2, 3) if k * step < top]
     colours = [BLUES[round(i * (len(BLUES) - 1) / max(1, len(bounds)))]
                for i in range(len(bounds) + 1)]
-    if not bounds:
-        return alt.Scale(type="ordinal", range=colours[-1:])
+    if not bounds:  # every covered region counts 1 (or none is covered): one class
+        return alt.Scale(type="threshold", domain=[max(top, 1)], range=colours[-1:] * 2)
     return alt.Scale(type="threshold", domain=bounds, range=colours)
 
 
