@@ -43,11 +43,18 @@ _NOUN_FORMS: dict[str, tuple[str, ...]] = {
     "years_upto": ("", "", "года", "лет", "лет", "года"),
     "months_from": ("month", "months", "месяца", "месяцев", "месяцев", "месяца"),
 }
-NOUNS: dict[str, dict[str, dict[str, str]]] = {
-    noun: {"en": dict(zip(EN_FORMS, forms[:2], strict=True)),
-           "ru": dict(zip(RU_FORMS, forms[2:], strict=True))}
-    for noun, forms in _NOUN_FORMS.items()
-}
+Nouns = dict[str, dict[str, dict[str, str]]]
+
+
+def noun_table(table: dict[str, tuple[str, ...]]) -> Nouns:
+    """``{noun: (en one, en other, ru one, ru few, ru many, ru other)}`` as
+    ``{noun: {lang: {plural category: word}}}``."""
+    return {noun: {"en": dict(zip(EN_FORMS, forms[:2], strict=True)),
+                   "ru": dict(zip(RU_FORMS, forms[2:], strict=True))}
+            for noun, forms in table.items()}
+
+
+NOUNS = noun_table(_NOUN_FORMS)
 
 
 def plural_form(lang: str, n: int | None) -> str:
@@ -56,9 +63,9 @@ def plural_form(lang: str, n: int | None) -> str:
     return str(Locale.parse(lang).plural_form(n))
 
 
-def count(lang: str, n: int | None, noun: str) -> str:
+def count(lang: str, n: int | None, noun: str, nouns: Nouns = NOUNS) -> str:
     """``295 vulnerable migrants``, ``21 уязвимый мигрант``, ``x boys``."""
-    forms = NOUNS[noun][lang]
+    forms = nouns[noun][lang]
     word = forms.get(plural_form(lang, n), forms["other"])
     return f"{num(lang, n)} {word}".rstrip()
 

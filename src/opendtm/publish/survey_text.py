@@ -8,28 +8,19 @@ from babel.numbers import format_decimal
 
 from . import i18n
 
-NOUNS: dict[str, dict[str, dict[str, str]]] = {
-    "respondent": {
-        "en": {"one": "respondent", "other": "respondents"},
-        "ru": {"one": "респондент", "few": "респондента", "many": "респондентов",
-               "other": "респондента"},
-    },
-    "returnee": {
-        "en": {"one": "returnee", "other": "returnees"},
-        "ru": {"one": "вернувшийся мигрант", "few": "вернувшихся мигранта",
-               "many": "вернувшихся мигрантов", "other": "вернувшегося мигранта"},
-    },
-    "stranded_migrant": {
-        "en": {"one": "stranded migrant", "other": "stranded migrants"},
-        "ru": {"one": "застрявший мигрант", "few": "застрявших мигранта",
-               "many": "застрявших мигрантов", "other": "застрявшего мигранта"},
-    },
-}
+NOUNS = i18n.noun_table({
+    "respondent": ("respondent", "respondents", "респондент", "респондента", "респондентов",
+                   "респондента"),
+    "returnee": ("returnee", "returnees", "вернувшийся мигрант", "вернувшихся мигранта",
+                 "вернувшихся мигрантов", "вернувшегося мигранта"),
+    "stranded_migrant": ("stranded migrant", "stranded migrants", "застрявший мигрант",
+                         "застрявших мигранта", "застрявших мигрантов",
+                         "застрявшего мигранта"),
+})
 
 
 def count(lang: str, n: int | None, noun: str) -> str:
-    forms = NOUNS.get(noun, NOUNS["respondent"])[lang]
-    return f"{i18n.num(lang, n)} {forms.get(i18n.plural_form(lang, n), forms['other'])}"
+    return i18n.count(lang, n, noun if noun in NOUNS else "respondent", NOUNS)
 
 
 def pct(lang: str, value: float | None) -> str:
@@ -47,7 +38,8 @@ def decimal(lang: str, value: float | None) -> str:
 
 
 def text(lang: str, key: str, **values: Any) -> str:
-    return TEXT[key][lang].format(**values)
+    """A survey bulletin's own wording, else the assistance bulletin's (``i18n.TEXT``)."""
+    return (TEXT.get(key) or i18n.TEXT[key])[lang].format(**values)
 
 
 def label(lang: str, labels: dict[str, str], fallback: str) -> str:
@@ -82,7 +74,6 @@ TEXT: dict[str, dict[str, str]] = {
         "ru": "Ещё {n} не соответствуют всем критериям определений и не учтены: {reasons}.",
     },
     "section": {"en": "{klass}, {country}", "ru": "{klass}, {country}"},
-    "figure": {"en": "Figure {n}: {caption}", "ru": "Рисунок {n}: {caption}"},
     "base": {"en": "n = {n}", "ru": "n = {n}"},
     "withheld": {
         "en": "Not shown: {n} answered, fewer than {min_base}.",
@@ -129,8 +120,6 @@ TEXT: dict[str, dict[str, str]] = {
              "ru": "Три самых частых ответа: {items}."},
     "median": {"en": "{question}: median {median}, mean {mean} ({n} who answered).",
                "ru": "{question}: медиана {median}, среднее {mean} ({n} ответивших)."},
-    "definitions": {"en": "Definitions", "ru": "Определения"},
-    "rules": {"en": "Counting rules", "ru": "Правила подсчёта"},
     "built": {"en": "Built {when} from {database}; input hash {hash}.",
               "ru": "Собран {when} из {database}; хеш входных данных {hash}."},
     "contents": {"en": "In this bulletin", "ru": "В этом бюллетене"},
