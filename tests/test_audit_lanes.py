@@ -15,6 +15,7 @@ from opendtm.services.audit import record, verify
 from opendtm.store import schema
 from opendtm.store.database import make_engine, unit_of_work
 from opendtm.store.models import AuditEntry
+from tampering import tamper
 
 
 @pytest.fixture
@@ -23,18 +24,6 @@ def engine(db_url: str) -> Engine:
     schema.upgrade(eng)
     yield eng  # type: ignore[misc]
     eng.dispose()
-
-
-def _tamper(engine: Engine, sql: str) -> None:
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
-            conn.execute(text(sql))
-            conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER USER"))
-        else:
-            conn.execute(text("DROP TRIGGER IF EXISTS audit_log_no_update"))
-            conn.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
-            conn.execute(text(sql))
 
 
 def _check(engine: Engine) -> tuple[int, list[str]]:
@@ -55,7 +44,7 @@ def test_one_writer_at_a_time_keeps_one_chain(engine: Engine) -> None:
             record(s, "alice", "read", "person", str(k + 10))
     assert {lane for _, lane in _rows(engine)} == {0}
     assert _check(engine) == (6, [])
-    _tamper(engine, "DELETE FROM audit_log WHERE id = 4")
+    tamper(engine, "DELETE FROM audit_log WHERE id = 4")
     checked, problems = _check(engine)
     assert checked == 5 and problems == [
         "entry 5: does not follow the entry before it (an entry was removed or inserted)"]
@@ -144,6 +133,6 @@ def test_tampering_in_a_side_lane_is_detected(engine: Engine, sql: str, says: st
         by_lane.setdefault(lane, []).append(i)
     lane_ids = next(ids for ids in by_lane.values() if len(ids) >= 2)
     victim, after = lane_ids[0], lane_ids[1]
-    _tamper(engine, sql.format(victim=victim))
+    tamper(engine, sql.format(victim=victim))
     problems = _check(engine)[1]
     assert any(p.startswith(says.format(victim=victim, after=after)) for p in problems), problems

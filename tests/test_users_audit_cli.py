@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from opendtm.cli.main import app
 from opendtm.services.users import user_for_token
 from opendtm.store.database import make_engine, unit_of_work
+from tampering import tamper
 from webworld import build
 
 runner = CliRunner()
@@ -70,20 +71,6 @@ def test_password_is_never_an_argument(shared_url: str) -> None:
     assert result.exit_code != 0
 
 
-def _tamper(url: str, sql: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
-            conn.execute(text(sql))
-            conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER USER"))
-        else:
-            conn.execute(text("DROP TRIGGER audit_log_no_update"))
-            conn.execute(text("DROP TRIGGER audit_log_no_delete"))
-            conn.execute(text(sql))
-    engine.dispose()
-
-
 @pytest.mark.parametrize(("sql", "says"), [
     ("UPDATE audit_log SET actor = 'mallory' WHERE id = 3", "entry 3: its content was changed"),
     ("DELETE FROM audit_log WHERE id = 2", "entry 3: does not follow"),
@@ -91,7 +78,9 @@ def _tamper(url: str, sql: str) -> None:
 def test_audit_verify_detects_tampering(world_url: str, sql: str, says: str) -> None:
     intact = runner.invoke(app, ["--db", world_url, "audit", "verify"])
     assert intact.exit_code == 0 and "audit log intact" in intact.output, intact.output
-    _tamper(world_url, sql)
+    engine = make_engine(world_url)
+    tamper(engine, sql)
+    engine.dispose()
     result = runner.invoke(app, ["--db", world_url, "audit", "verify"])
     assert result.exit_code == 1
     assert says in result.output, result.output
