@@ -90,7 +90,7 @@ def child(url: str, path: Path) -> None:
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"seconds": elapsed, "cpu": cpu, "peak_mib": peak_kib / 1024,
-                      "landed": report.landed,
+                      "landed": report.landed, "set_based": report.set_based,
                       "created": report.created, "unchanged": report.unchanged,
                       "rows": report.rows_read, "errors": report.errors}))
 
@@ -115,7 +115,8 @@ def bench(label: str, url: str, path: Path, rows: int, floor: float) -> None:
         print(f"{label:10} {phase:12} {r['seconds']:7.1f} s (CPU {r['cpu']:6.1f} s)  "
               f"{rows / r['seconds']:>9,.0f} rows/s  {r['seconds'] / floor:5.1f}x DuckDB  "
               f"peak {r['peak_mib']:6.0f} MiB  load {os.getloadavg()[0]:4.1f}  "
-              f"created {r['created']:,.0f}  unchanged {r['unchanged']:,.0f}", flush=True)
+              f"created {r['created']:,.0f}  unchanged {r['unchanged']:,.0f}"
+              f"{'' if r['set_based'] else '  (row by row)'}", flush=True)
 
 
 def main() -> None:

@@ -52,10 +52,11 @@ def find(con: duckdb.DuckDBPyConnection, known: Callable[[int], set[int]]
     duplicates = [(r, f) for r, f in con.execute(
         "SELECT row_no, first_row FROM h WHERE row_no <> first_row ORDER BY row_no").fetchall()]
     partners = [p for (p,) in con.execute("SELECT DISTINCT partner_id FROM h").fetchall()]
-    held = [(p, h) for p in partners for h in known(p)]
-    con.register("known_arrow", pa.table({
-        "partner_id": pa.array([p for p, _ in held], pa.int64()),
-        "row_hash": pa.array([h for _, h in held], pa.int64())}))  # fmt: skip
+    held = [pa.table({"partner_id": pa.array([p] * len(hashes), pa.int64()),
+                      "row_hash": pa.array(list(hashes), pa.int64())})
+            for p in partners for hashes in (known(p),)]
+    con.register("known_arrow", pa.concat_tables(held) if held else pa.table(
+        {"partner_id": pa.array([], pa.int64()), "row_hash": pa.array([], pa.int64())}))
     con.execute("CREATE TABLE keep AS SELECT row_no, partner_id, row_hash FROM h WHERE "
                 "row_no = first_row AND NOT EXISTS (SELECT 1 FROM known_arrow k WHERE "
                 "k.partner_id = h.partner_id AND k.row_hash = h.row_hash)")

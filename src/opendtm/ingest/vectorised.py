@@ -138,13 +138,20 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spill: Path, table: Table,
     rows_read = fingerprints.count(con, "f")
     if not rows_read:
         return None
-    joins = _convert(con, checker)
-    if not _partners(con, checker) or _bad_rows(con, checker, joins):
+    # As the row path: every row is placed (record id, country, partner) and fingerprinted;
+    # only the rows that are neither repeated nor unchanged are checked further.
+    country = I["country"]
+    _convert(con, checker, [c for c in checker._convs if c[0] == country], "f")
+    if _unplaced(con) or not _partners(con, checker):
         return None
     found = fingerprints.find(con, known)
     if found is None:
         return None
     unchanged, duplicates, staged = found
+    kept = "f JOIN keep k ON k.row_no = f.row_no"
+    joins = _convert(con, checker, [c for c in checker._convs if c[0] != country], kept)
+    if _bad_rows(con, checker, joins, kept):
+        return None
     return Checked(rows_read, unchanged, duplicates, staged, con, spill,
                    fingerprints.staged_rows(joins))
 
@@ -175,29 +182,32 @@ def _lookup(con: duckdb.DuckDBPyConnection, name: str, keys: list[Any],
     con.unregister(f"{name}_arrow")
 
 
-def _convert(con: duckdb.DuckDBPyConnection, checker: RowChecker) -> str:
-    """Each converter of the row path, once per distinct value, into a look-up table
-    ``lk<position>`` (key, value, error); returns the joins that give row ``f`` its values
-    as ``l<position>.v``."""
+def _convert(con: duckdb.DuckDBPyConnection, checker: RowChecker,
+             convs: list[tuple[int, str, Callable[[Any], Any], str, bool]], rows: str) -> str:
+    """Converters of the row path, each once per distinct value of ``rows``, into look-up
+    tables ``lk<position>`` (key, value, error); returns the joins that give each row of
+    ``f`` its values as ``l<position>.v`` (the country's look-up is made first, alone)."""
     country = I["country"]
-    convs = sorted(checker._convs, key=lambda c: c[0] != country)  # the country first
-    joins = []
+    joins = [f"LEFT JOIN lk{country} l{country} ON l{country}.k = f.t{country}"]
     for pos, kind, fn, _code, by_country in convs:
         if by_country:
             keys = [tuple(k) for k in con.execute(
-                f"SELECT DISTINCT l.v, f.t{pos} FROM f LEFT JOIN lk{country} l ON "
+                f"SELECT DISTINCT l.v, f.t{pos} FROM {rows} LEFT JOIN lk{country} l ON "
                 f"l.k = f.t{country} WHERE f.t{pos} <> ''").fetchall()]
             on = f"l{pos}.k = f.t{pos} AND l{pos}.iso3 IS NOT DISTINCT FROM l{country}.v"
         else:
-            keys = [k for (k,) in con.execute(f"SELECT DISTINCT t{pos} FROM f WHERE "
-                                              f"t{pos} <> ''").fetchall()]
+            keys = [k for (k,) in con.execute(f"SELECT DISTINCT f.t{pos} FROM {rows} WHERE "
+                                              f"f.t{pos} <> ''").fetchall()]
             on = f"l{pos}.k = f.t{pos}"
         results = [checker._conv(kind, fn, k) for k in keys]
         _lookup(con, f"lk{pos}", keys, results, pa.int64() if kind in _INTS else pa.string())
-        joins.append(f"LEFT JOIN lk{pos} l{pos} ON {on}")
+        if pos != country:
+            joins.append(f"LEFT JOIN lk{pos} l{pos} ON {on}")
+    if rows == "f":
+        return ""
     ref = I["referral_source"]
-    refs = [k for (k,) in con.execute(f"SELECT DISTINCT t{ref} FROM f WHERE t{ref} <> ''")
-            .fetchall()]  # fmt: skip
+    refs = [k for (k,) in con.execute(f"SELECT DISTINCT f.t{ref} FROM {rows} WHERE "
+                                      f"f.t{ref} <> ''").fetchall()]
     lookup = checker._choices["referral_source"]
     kinds = [lookup.get(r.casefold()) for r in refs]
     # Referral text -> (kind, organisation), the row path's rule, as the look-up's v and e.
@@ -222,8 +232,17 @@ def _partners(con: duckdb.DuckDBPyConnection, checker: RowChecker) -> bool:
     return True
 
 
-def _bad_rows(con: duckdb.DuckDBPyConnection, checker: RowChecker, joins: str) -> bool:
-    """Whether any row has a problem the row path would report (it then reports it)."""
+def _unplaced(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a row lacks a record id, a known country or a partner's name."""
+    record, country, partner = (f"f.t{I[c]}" for c in ("record_id", "country", "partner"))
+    return fingerprints.count(con, f"f LEFT JOIN lk{I['country']} l ON l.k = f.t{I['country']} "
+                              f"WHERE {record} = '' OR length({record}) > 64 OR {country} = '' "
+                              f"OR l.e IS NOT NULL OR {partner} = ''") > 0
+
+
+def _bad_rows(con: duckdb.DuckDBPyConnection, checker: RowChecker, joins: str,
+              rows: str) -> bool:
+    """Whether a row to stage has a problem the row path would report (it then does)."""
     c = {name: f"f.t{pos}" for name, pos in I.items()}
     v = {name: f"l{pos}.v" for name, pos in I.items()}
     tests = [f"{c['record_id']} = ''", f"length({c['record_id']}) > 64",
@@ -235,5 +254,5 @@ def _bad_rows(con: duckdb.DuckDBPyConnection, checker: RowChecker, joins: str) -
              f"{c['beneficiary_id']} = '' AND {c['family_id']} = ''"]
     tests += [f"length(f.t{n}) > {col.max_length}" for n, col in enumerate(t.COLUMNS)]
     tests += [f"l{pos}.e IS NOT NULL" for pos, *_ in checker._convs]
-    return fingerprints.count(con, f"f {joins} WHERE " + " OR ".join(
+    return fingerprints.count(con, f"{rows} {joins} WHERE " + " OR ".join(
         f"coalesce({test}, false)" for test in tests)) > 0
