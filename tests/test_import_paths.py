@@ -136,3 +136,18 @@ def test_files_the_set_based_path_hands_over(engines: tuple[Engine, Engine],
     report = both(engines, options, partner="Helping Hand", country="KGZ")
     assert report.set_based and report.created == 2
     assert dump(engines[0]) == dump(engines[1])
+
+
+def test_set_based_reading_shows_progress(engines: tuple[Engine, Engine],
+                                          tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", [row(f"R{n}", beneficiary_id=f"B{n % 50}")
+                                          for n in range(12_000)])
+    size = path.stat().st_size
+    seen: list[tuple[int, int, int]] = []
+    report = import_file(engines[0], path, ImportOptions(add_partners=True),
+                         lambda rows, done, total: seen.append((rows, done, total)))
+    assert report.set_based and report.landed
+    done = [d for _, d, _ in seen]
+    assert done == sorted(done) and done[-1] == size and {t for *_, t in seen} == {size}
+    assert len([d for d in done if 0 < d < size]) >= 4  # reading, then staging batches
+    assert seen[-1][0] == 12_000

@@ -68,16 +68,18 @@ class Checked:
 
 
 def read(path: Path, table: Table, plan: Plan, checker: RowChecker,
-         known: Callable[[int], set[int]]) -> Checked | None:
+         known: Callable[[int], set[int]],
+         step: Callable[[int, float], None] = lambda rows, done: None) -> Checked | None:
     """Read and check a whole CSV file set-wise; ``None`` hands it to the row path.
-    ``known(partner_id)`` gives the fingerprints of a partner's records in the store."""
+    ``known(partner_id)`` gives the fingerprints of a partner's records in the store;
+    ``step(rows, fraction)`` is told how far the reading has gone."""
     if table.shape != "csv" or plan.options or any(
             t.COLUMNS[c].kind == "multi" for c in plan.values):
         return None
     spill = Path(tempfile.mkdtemp(prefix="opendtm-import-"))
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
     try:
-        checked = _read(con, path, spill, table, plan, checker, known)
+        checked = _read(con, path, spill, table, plan, checker, known, step)
     except (duckdb.Error, UnicodeError, OSError):
         checked = None
     if checked is None:
@@ -107,7 +109,8 @@ def _newlines(path: Path) -> int:
 
 
 def _read(con: duckdb.DuckDBPyConnection, path: Path, spill: Path, table: Table, plan: Plan,
-          checker: RowChecker, known: Callable[[int], set[int]]) -> Checked | None:
+          checker: RowChecker, known: Callable[[int], set[int]],
+          step: Callable[[int, float], None]) -> Checked | None:
     source = _utf8(path, table, spill)
     width = len(table.columns)
     cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
@@ -129,6 +132,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spill: Path, table: Table,
                                   "FROM raw").fetchall()[0] or (0, 0)
     if table.first_row - 1 + records + inside != _newlines(source) or not records:
         return None
+    step(0, 0.3)
     trimmed = ", ".join(f"st(c{i}) AS c{i}" for i in range(width))
     con.execute(f"CREATE TABLE f AS SELECT r + {table.first_row} AS row_no, "
                 + ", ".join(f"{_cell(plan, n)} AS t{n}" for n in range(N))
@@ -138,6 +142,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spill: Path, table: Table,
     rows_read = fingerprints.count(con, "f")
     if not rows_read:
         return None
+    step(rows_read, 0.6)
     # As the row path: every row is placed (record id, country, partner) and fingerprinted;
     # only the rows that are neither repeated nor unchanged are checked further.
     country = I["country"]
@@ -148,6 +153,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spill: Path, table: Table,
     if found is None:
         return None
     unchanged, duplicates, staged = found
+    step(rows_read, 0.8)
     kept = "f JOIN keep k ON k.row_no = f.row_no"
     joins = _convert(con, checker, [c for c in checker._convs if c[0] != country], kept)
     if _bad_rows(con, checker, joins, kept):

@@ -35,6 +35,7 @@ from .reference import sync_gazetteer
 Progress = Callable[[int, int, int], None]
 MAX_PROBLEMS = 10_000
 PROGRESS_EVERY = 5_000
+READ = 0.6  # the part of the progress bar a set-based reading takes before staging
 
 
 @dataclass
@@ -131,7 +132,7 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
             checker = RowChecker(report.file, partners, city_ids)
             loader = Loader(conn)
             checked = None if opts.row_by_row else vectorised.read(
-                path, table, column_plan, checker, loader.known)
+                path, table, column_plan, checker, loader.known, _reading(table, progress))
             if checked is None:
                 _read(table, column_plan.apply, checker, loader, report, progress)
             else:
@@ -200,6 +201,15 @@ def _read(table: Table, apply: Callable[[list[str]], list[str]], checker: RowChe
         progress(report.rows_read, table.size, table.size)
 
 
+def _reading(table: Table, progress: Progress | None) -> Callable[[int, float], None]:
+    """The set-based reading's progress (rows, fraction read) on the file's bar."""
+    def step(rows: int, done: float) -> None:
+        if progress:
+            progress(rows, int(table.size * done * READ), table.size)
+
+    return step
+
+
 def _stage_checked(checked: vectorised.Checked, loader: Loader, report: ImportReport,
                    size: int, progress: Progress | None) -> None:
     """Stage what the set-based reading left to write (see ``ingest.vectorised``)."""
@@ -213,8 +223,9 @@ def _stage_checked(checked: vectorised.Checked, loader: Loader, report: ImportRe
         for batch in checked.batches(BATCH):
             loader.stage_many(batch)
             done += len(batch)
-            if progress:
-                progress(report.rows_read, size * done // max(checked.staged, 1), size)
+            if progress:  # reading took the first part of the bar, staging the rest
+                share = READ + (1 - READ) * done / max(checked.staged, 1)
+                progress(report.rows_read, int(size * share), size)
         if progress:
             progress(report.rows_read, size, size)
     finally:
