@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 import conftest
-from importing import row, write_csv
+from importing import five_rows, row, write_csv
 from opendtm.services.importer import ImportOptions, ImportReport, import_file
 from opendtm.store import models as m
 from opendtm.store import schema
@@ -67,25 +67,15 @@ def both(engines: tuple[Engine, Engine], path: Path, **options: Any) -> ImportRe
 
 
 def first_rows() -> list[dict[str, str]]:
-    return [
-        row("A1", vulnerabilities="vot disability", referral_source="hotline",
-            given_name="Айгуль", family_name="Асанова", document_number="AN123"),
-        row("A2", assistance_type="return", assistance_date="01.02.2021", return_from="RUS",
-            return_to="KGZ", transport_mode="air"),
-        row("A3", beneficiary_id="B2", family_id="F1", sex="m", age="", admin1="Osh",
-            assistance_type="consultation", consultation_topic="registration",
-            referral_source="Consulate of Kyrgyzstan in Moscow"),
-        row("A4", beneficiary_id="", family_id="F1", sex="", age="", assistance_type="nfi"),
-        row("A5", beneficiary_id="B3", sex="ж", age="", date_of_birth="12.03.2010",
-            nationality="Таджикистан", admin1="Бишкек", city="Bishkek"),
-        row("A6", beneficiary_id="B4", family_id="F2", sex=" female ", age="41",
-            assistance_type="Medical", vulnerabilities="income_loss, pregnant",
-            assistance_date="44212", phone="+996 555 000"),
-        row("A2", assistance_type="return", assistance_date="01.02.2021", return_from="RUS",
-            return_to="KGZ", transport_mode="air"),  # the same row again: loaded once
-        row("A7", beneficiary_id="B4", family_id="F2", assistance_type="food",
-            referral_source="Migration service", admin1="KG-O"),
-    ]  # fmt: skip
+    rows = five_rows()
+    rows[1]["assistance_date"] = "01.02.2021"
+    rows[4]["city"] = "Bishkek"
+    return [*rows, row("A6", beneficiary_id="B4", family_id="F2", sex=" female ", age="41",
+                       assistance_type="Medical", vulnerabilities="income_loss, pregnant",
+                       assistance_date="44212", phone="+996 555 000"),
+            dict(rows[1]),  # the same row again: loaded once
+            row("A7", beneficiary_id="B4", family_id="F2", assistance_type="food",
+                referral_source="Migration service", admin1="KG-O")]
 
 
 def test_both_paths_leave_the_same_database(engines: tuple[Engine, Engine],
