@@ -5,8 +5,9 @@
 Prints, for each database: rows per second of the first import and of a re-import of the
 same file (nothing changes), the ratio of each to DuckDB's ``read_csv`` of the same file in
 the same run (the floor), and each import's peak memory (every import runs in a child
-process of its own, so its peak is its own). PostgreSQL runs when ``--postgres`` or
-``OPENDTM_TEST_POSTGRES_URL`` names a role that may create databases.
+process of its own, and its own peak is read from ``VmHWM`` on Linux). PostgreSQL runs
+when ``--postgres`` or ``OPENDTM_TEST_POSTGRES_URL`` names a role that may create
+databases.
 """
 
 from __future__ import annotations
@@ -88,11 +89,22 @@ def child(url: str, path: Path) -> None:
     t0, c0 = time.perf_counter(), time.process_time()
     report = import_file(engine, path, ImportOptions(add_partners=True, actor="bench"))
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kib = _own_peak_kib()
     print(json.dumps({"seconds": elapsed, "cpu": cpu, "peak_mib": peak_kib / 1024,
-                      "landed": report.landed,
+                      "landed": report.landed, "set_based": report.set_based,
                       "created": report.created, "unchanged": report.unchanged,
                       "rows": report.rows_read, "errors": report.errors}))
+
+
+def _own_peak_kib() -> int:
+    """This process's own peak resident memory: ``VmHWM`` on Linux (``ru_maxrss`` also
+    counts the parent's memory at the time of the fork), ``ru_maxrss`` elsewhere."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def run_import(url: str, path: Path) -> dict[str, float]:
@@ -115,7 +127,8 @@ def bench(label: str, url: str, path: Path, rows: int, floor: float) -> None:
         print(f"{label:10} {phase:12} {r['seconds']:7.1f} s (CPU {r['cpu']:6.1f} s)  "
               f"{rows / r['seconds']:>9,.0f} rows/s  {r['seconds'] / floor:5.1f}x DuckDB  "
               f"peak {r['peak_mib']:6.0f} MiB  load {os.getloadavg()[0]:4.1f}  "
-              f"created {r['created']:,.0f}  unchanged {r['unchanged']:,.0f}", flush=True)
+              f"created {r['created']:,.0f}  unchanged {r['unchanged']:,.0f}"
+              f"{'' if r['set_based'] else '  (row by row)'}", flush=True)
 
 
 def main() -> None:

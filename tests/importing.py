@@ -32,6 +32,22 @@ def row(record_id: str, **values: str) -> dict[str, str]:
     return base
 
 
+def five_rows() -> list[dict[str, str]]:
+    """Five rows of one partner: vulnerabilities, a return, a family, Cyrillic values."""
+    return [
+        row("A1", vulnerabilities="vot disability", referral_source="hotline",
+            given_name="Айгуль", family_name="Асанова", document_number="AN123"),
+        row("A2", assistance_type="return", assistance_date="2021-02-01", return_from="RUS",
+            return_to="KGZ", transport_mode="air"),
+        row("A3", beneficiary_id="B2", family_id="F1", sex="m", age="", admin1="Osh",
+            assistance_type="consultation", consultation_topic="registration",
+            referral_source="Consulate of Kyrgyzstan in Moscow"),
+        row("A4", beneficiary_id="", family_id="F1", sex="", age="", assistance_type="nfi"),
+        row("A5", beneficiary_id="B3", sex="ж", age="", date_of_birth="12.03.2010",
+            nationality="Таджикистан", admin1="Бишкек"),
+    ]  # fmt: skip
+
+
 def write_csv(path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8",
               delimiter: str = ",", hxl: bool = False, columns: list[str] | None = None) -> Path:
     names = columns or list(template.NAMES)

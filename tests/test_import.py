@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from importing import ADD, counts, engine_fixture, row, write_csv
+from importing import ADD, counts, engine_fixture, five_rows, row, write_csv
 from opendtm.services.importer import ImportOptions, import_file
 from opendtm.store import models as m
 
@@ -16,21 +16,6 @@ engine = engine_fixture()
 
 def flat(report) -> list[tuple[int | None, str | None, str]]:
     return [(p.row, p.column, p.code) for p in report.problems]
-
-
-def five_rows() -> list[dict[str, str]]:
-    return [
-        row("A1", vulnerabilities="vot disability", referral_source="hotline",
-            given_name="Айгуль", family_name="Асанова", document_number="AN123"),
-        row("A2", assistance_type="return", assistance_date="2021-02-01", return_from="RUS",
-            return_to="KGZ", transport_mode="air"),
-        row("A3", beneficiary_id="B2", family_id="F1", sex="m", age="", admin1="Osh",
-            assistance_type="consultation", consultation_topic="registration",
-            referral_source="Consulate of Kyrgyzstan in Moscow"),
-        row("A4", beneficiary_id="", family_id="F1", sex="", age="", assistance_type="nfi"),
-        row("A5", beneficiary_id="B3", sex="ж", age="", date_of_birth="12.03.2010",
-            nationality="Таджикистан", admin1="Бишкек"),
-    ]  # fmt: skip
 
 
 def test_lands_then_reimport_changes_nothing(engine: Engine, tmp_path: Path) -> None:

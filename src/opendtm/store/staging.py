@@ -92,6 +92,12 @@ class Staging:
         if len(self._stage) >= BATCH:
             self._flush_stage()
 
+    def stage_many(self, records: Sequence[Sequence[Any]]) -> None:
+        """Stage a batch of records at once."""
+        self._stage.extend(records)
+        if len(self._stage) >= BATCH:
+            self._flush_stage()
+
     def flush(self) -> None:
         self._flush_stage()
         self._write("import_seen", ("row_no", "partner_id", "record_id", "row_hash"), self._seen)
