@@ -18,7 +18,7 @@ import json
 import random
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, literal, select, text
+from sqlalchemy import Integer, String, Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from opendtm.store.models import AuditEntry
@@ -27,6 +27,10 @@ LANES = 32
 _LOCK = 74201  # first key of the lanes' advisory locks; the lane is the second
 _HELD = "opendtm_audit_lane"
 _TABLE = cast(Table, AuditEntry.__table__)
+# Volatile in WHERE with LIMIT 1: lanes are tried in order and only one is taken.
+_TRY_LANES = text("SELECT l FROM generate_series(0, :n - 1) AS l "
+                  "WHERE pg_try_advisory_xact_lock(:k, l) LIMIT 1")
+_WAIT_LANE = text("SELECT pg_advisory_xact_lock(:k, :l)")
 
 
 def _payload(entry: dict[str, Any]) -> str:
@@ -46,20 +50,34 @@ def _lane(session: Session) -> int:
         return int(held[1])
     if session.get_bind().dialect.name != "postgresql":
         return 0
-    # Volatile in WHERE with LIMIT 1: lanes are tried in order and only one is taken.
-    free = session.scalar(text(
-        "SELECT l FROM generate_series(0, :n - 1) AS l "
-        "WHERE pg_try_advisory_xact_lock(:k, l) LIMIT 1"), {"n": LANES, "k": _LOCK})
+    free = session.scalar(_TRY_LANES, {"n": LANES, "k": _LOCK})
     if free is None:  # every lane busy: wait for one
         free = random.randrange(LANES)
-        session.execute(text("SELECT pg_advisory_xact_lock(:k, :l)"), {"k": _LOCK, "l": free})
+        session.execute(_WAIT_LANE, {"k": _LOCK, "l": free})
     return int(free)
 
 
-def _last(lane: int) -> Any:
-    """The hash of the lane's last entry, as a scalar subquery (index ``lane, id``)."""
-    return (select(_TABLE.c.hash).where(_TABLE.c.lane == lane)
-            .order_by(_TABLE.c.id.desc()).limit(1).scalar_subquery())
+_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "remote_addr", "detail", "lane")
+_LANE = bindparam("lane", type_=Integer)
+# The hash of the lane's last entry (index ``lane, id``).
+_LAST = (select(_TABLE.c.hash).where(_TABLE.c.lane == _LANE)
+         .order_by(_TABLE.c.id.desc()).limit(1).scalar_subquery())
+_RETURNING = (_TABLE.c.id, _TABLE.c.prev_hash, _TABLE.c.hash)
+_INSERT = insert(_TABLE).returning(*_RETURNING)
+
+
+def _insert_chained() -> Any:
+    """PostgreSQL: INSERT ... SELECT of the values, the lane's last hash and the new hash,
+    ``sha256(last hash | payload)`` as :func:`_digest` computes it."""
+    last = select(_LAST.label("h")).subquery()
+    digest = func.encode(func.sha256(func.convert_to(
+        func.coalesce(last.c.h, "") + bindparam("payload", type_=String), "UTF8")), "hex")
+    values = [_LANE if k == "lane" else bindparam(k, type_=_TABLE.c[k].type) for k in _COLUMNS]
+    return insert(_TABLE).from_select([*_COLUMNS, "prev_hash", "hash"], select(
+        *values, last.c.h, digest)).returning(*_RETURNING)
+
+
+_INSERT_CHAINED = _insert_chained()
 
 
 def record(
@@ -80,20 +98,13 @@ def record(
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     body = {"at": at.isoformat(), "actor": actor, "action": action, "entity": entity,
             "entity_id": entity_id, "remote_addr": remote_addr, "detail": detail}
-    values = {"at": at, "actor": actor, "action": action, "entity": entity,
-              "entity_id": entity_id, "remote_addr": remote_addr, "detail": detail,
-              "lane": lane}
+    values: dict[str, Any] = {**body, "at": at, "lane": lane}
     if session.get_bind().dialect.name == "postgresql":
-        last = select(_last(lane).label("h")).subquery()
-        text_ = func.coalesce(last.c.h, "") + literal("|" + _payload(body))
-        digest = func.encode(func.sha256(func.convert_to(text_, "UTF8")), "hex")
-        columns = [*values, "prev_hash", "hash"]
-        stmt = insert(_TABLE).from_select(columns, select(
-            *[literal(v, _TABLE.c[k].type) for k, v in values.items()], last.c.h, digest))
+        row = session.execute(_INSERT_CHAINED, {**values, "payload": "|" + _payload(body)}).one()
     else:
-        prev = session.scalar(select(_last(lane)))
-        stmt = insert(_TABLE).values(**values, prev_hash=prev, hash=_digest(prev, body))
-    row = session.execute(stmt.returning(_TABLE.c.id, _TABLE.c.prev_hash, _TABLE.c.hash)).one()
+        prev = session.scalar(select(_LAST), {"lane": lane})
+        row = session.execute(_INSERT, {**values, "prev_hash": prev,
+                                        "hash": _digest(prev, body)}).one()
     # The next entry of this transaction follows this one, in the same lane.
     session.info[_HELD] = (session.get_transaction(), lane)
     return AuditEntry(id=row.id, prev_hash=row.prev_hash, hash=row.hash, **values)

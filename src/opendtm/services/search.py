@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, exists, func, insert, intersect, select, union_all
+from sqlalchemy import Table, delete, exists, func, insert, intersect, select, union_all
 from sqlalchemy.orm import Session
 
 from opendtm.domain.namefold import fold_words
@@ -61,6 +61,8 @@ def index_missing(
 
 TOP = "\U0010ffff"  # sorts after every character: token >= w AND token < w + TOP is a prefix
 CHUNK = 2000  # at most this many ids joined to their persons at a time
+_TOKENS = cast(Table, PersonNameToken.__table__)
+_PERSONS = cast(Table, Person.__table__)
 
 
 def matching_ids(q: str, words: list[str], names: bool, partner_id: int | None = None) -> Any:
@@ -68,14 +70,16 @@ def matching_ids(q: str, words: list[str], names: bool, partner_id: int | None =
     names may be searched every word as a token prefix (or the words run together, for a
     document number typed with spaces). With ``partner_id`` only that partner's tokens are
     scanned (index ``partner_id, token, person_id``)."""
+    tokens, persons = _TOKENS.c, _PERSONS.c
+
     def prefix(word: str) -> Any:
-        stmt = select(PersonNameToken.person_id.label("id")).where(
-            PersonNameToken.token >= word, PersonNameToken.token < word + TOP)
+        stmt = select(tokens.person_id.label("id")).where(
+            tokens.token >= word, tokens.token < word + TOP)
         if partner_id is not None:
-            stmt = stmt.where(PersonNameToken.partner_id == partner_id)
+            stmt = stmt.where(tokens.partner_id == partner_id)
         return stmt
 
-    parts: list[Any] = [select(Person.id.label("id")).where(Person.beneficiary_id == q)]
+    parts: list[Any] = [select(persons.id.label("id")).where(persons.beneficiary_id == q)]
     if names and len(words) == 1:
         parts.append(prefix(words[0]))
     elif names and words:
@@ -86,11 +90,14 @@ def matching_ids(q: str, words: list[str], names: bool, partner_id: int | None =
 
 
 def newest_matches(session: Session, stmt: Any, found: Any, offset: int,
-                   limit: int) -> list[Any]:
+                   limit: int, person_id: Any,
+                   params: dict[str, Any] | None = None) -> list[Any]:
     """Rows of ``stmt`` (ordered newest person first) whose person is in ``found``, from
     ``offset``, at most ``limit``. The found ids are taken newest first, a few at a time, and
     only those are joined to their persons: a prefix that matches tens of thousands costs
-    one index range and a sort of ids, not a join of every match."""
+    one index range and a sort of ids, not a join of every match. ``person_id`` is the
+    column of ``stmt`` that the found ids are matched against; ``params`` are the values of
+    ``stmt``'s bound parameters."""
     need, below = offset + limit, None
     chunk = max(2 * need, 50)
     rows: list[Any] = []
@@ -101,7 +108,7 @@ def newest_matches(session: Session, stmt: Any, found: Any, offset: int,
         ids = session.scalars(ids_stmt).all()
         if not ids:
             break
-        rows += session.execute(stmt.where(Person.id.in_(ids))).all()
+        rows += session.execute(stmt.where(person_id.in_(ids)), params).all()
         if len(ids) < chunk:
             break
         below, chunk = ids[-1], min(2 * chunk, CHUNK)

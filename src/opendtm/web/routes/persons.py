@@ -16,7 +16,7 @@ from opendtm.domain.taxonomy import (
     Sex,
     TransportMode,
 )
-from opendtm.services import assistance, persons
+from opendtm.services import assistance, person_views, persons
 from opendtm.services.access import Scope
 from opendtm.services.inputs import AssistanceIn, PersonIn, field_errors, from_form
 
@@ -55,7 +55,7 @@ def home() -> Response:
 def list_persons(request: Request, scope: User, q: str | None = None,
                  partner_id: str | None = None, sex: str | None = None,
                  migrant_status: str | None = None, page_no: str | None = None) -> Response:
-    data = run(request, scope, persons.list_persons, (q or "")[:200] or None,
+    data = run(request, scope, person_views.list_persons, (q or "")[:200] or None,
                _int(partner_id), _enum(Sex, sex), _enum(MigrantStatus, migrant_status),
                _int(page_no) or 1)
     partners = run(request, scope, lambda s, sc: [{"id": p.id, "name": p.name}
@@ -105,7 +105,7 @@ def register_person(request: Request, scope: User, form: Form) -> Response:
 
 @router.get("/persons/{person_id}")
 def person(request: Request, scope: User, person_id: PersonId) -> Response:
-    return page(request, "person.html", run(request, scope, persons.get_person, person_id))
+    return page(request, "person.html", run(request, scope, person_views.get_person, person_id))
 
 
 @router.get("/persons/{person_id}/edit")
@@ -129,7 +129,7 @@ def update_person(request: Request, scope: User, person_id: PersonId, form: Form
 @router.get("/persons/{person_id}/assistance")
 def new_assistance(request: Request, scope: User, person_id: PersonId) -> Response:
     scope.require_write()
-    subject = run(request, scope, persons.get_person, person_id)
+    subject = run(request, scope, person_views.get_person, person_id)
     return _form_page(request, scope, "assistance_form.html", {"person_id": person_id}, {},
                       subject=subject)
 
@@ -140,7 +140,7 @@ def record_assistance(request: Request, scope: User, person_id: PersonId, form: 
     form = {**form, "person_id": str(person_id)}
     result = _submit(request, scope, AssistanceIn, form, assistance.record_assistance)
     if "__errors__" in result:
-        subject = run(request, scope, persons.get_person, person_id)
+        subject = run(request, scope, person_views.get_person, person_id)
         return _form_page(request, scope, "assistance_form.html", form, result, 422,
                           subject=subject)
     return RedirectResponse(f"/persons/{person_id}", status_code=303)
