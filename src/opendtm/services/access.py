@@ -118,6 +118,13 @@ class Scope:
         return self._restrict(stmt, partner_column, bindparam(BOUND[0]), bindparam(BOUND[1]))
 
     @property
+    def kind(self) -> Scope:
+        """A stand-in for this scope with only what shapes its statements: the role (names,
+        findings, review, writing) and the reach (:meth:`restrict_bound`). Statements built
+        once per kind (``functools.lru_cache``) serve every user of that kind."""
+        return Scope("", self.role, country="" if self.reach == "country" else None)
+
+    @property
     def bound(self) -> dict[str, Any]:
         return {BOUND[0]: self.partner_id, BOUND[1]: self.country}
 

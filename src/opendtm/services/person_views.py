@@ -117,12 +117,6 @@ def _list_statement(scope: Scope, partner: bool, sex: bool, status: bool, paged:
     return stmt.offset(bindparam("offset")).limit(bindparam("limit")) if paged else stmt
 
 
-def _kind(scope: Scope) -> Scope:
-    """A stand-in for the scope with only what shapes its statements: the role (names,
-    findings, review) and the reach (``Scope.restrict_bound``)."""
-    return Scope("", scope.role, country="" if scope.reach == "country" else None)
-
-
 def list_persons(session: Session, scope: Scope, q: str | None = None,
                  partner_id: int | None = None, sex: Sex | None = None,
                  migrant_status: MigrantStatus | None = None, page: int = 1,
@@ -131,7 +125,7 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
     roles that see identities a name (either script) or a document number."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    kind = (_kind(scope), partner_id is not None, sex is not None, migrant_status is not None)
+    kind = (scope.kind, partner_id is not None, sex is not None, migrant_status is not None)
     params = {**scope.bound, "partner_id": partner_id, "sex": sex,
               "migrant_status": migrant_status}
     rows: Any
@@ -193,7 +187,7 @@ _HISTORY = (select(_AUDIT.c.at, _AUDIT.c.actor, _AUDIT.c.action, _AUDIT.c.detail
 
 def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]:
     """The person page: summary, family, findings, help, history; NotFound outside scope."""
-    row = session.execute(_person_statement(_kind(scope)),
+    row = session.execute(_person_statement(scope.kind),
                           {**scope.bound, "person_id": person_id}).first()
     if row is None:
         raise NotFound("person", person_id, "read")
