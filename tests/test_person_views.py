@@ -59,10 +59,11 @@ def _list(session: Session, scope: Scope, q: str | None, partner_id: int | None,
         stmt = stmt.where(m.Person.sex == sex)
     if q:
         only = scope.partner_id if scope.role is Role.PARTNER_CASEWORKER else partner_id
-        found = matching_ids(q, fold_words(q), scope.identity, only)
+        found, params = matching_ids(q, fold_words(q), scope.identity, only)
         stmt = stmt.where(m.Person.id.in_(select(found.c.id)))
     rows = session.execute(stmt.order_by(m.Person.id.desc())
-                           .offset((page - 1) * per_page).limit(per_page)).all()
+                           .offset((page - 1) * per_page).limit(per_page),
+                           params if q else {}).all()
     return [_summary(p, partner, ident, scope) for p, partner, ident in rows]
 
 

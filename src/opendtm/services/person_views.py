@@ -131,9 +131,9 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
     rows: Any
     if q and q.strip():
         only = scope.partner_id if scope.role is Role.PARTNER_CASEWORKER else partner_id
-        found = matching_ids(q.strip(), fold_words(q), scope.identity, only)
+        found, words = matching_ids(q.strip(), fold_words(q), scope.identity, only)
         rows = newest_matches(session, _list_statement(*kind, False), found,
-                              (page - 1) * per_page, per_page + 1, _PERSON.c.id, params)
+                              (page - 1) * per_page, per_page + 1, {**params, **words})
     else:
         rows = session.execute(_list_statement(*kind, True), {
             **params, "offset": (page - 1) * per_page, "limit": per_page + 1}).all()
