@@ -330,7 +330,7 @@ def main() -> None:
                   f"{1000 * run.client_cpu / done:7.1f} {os.getloadavg()[0]:5.1f}", flush=True)
 
         for label, (token, paths) in scenarios.items():
-            load(port, token, paths[:20])  # warm up
+            load(port, token, paths[:100])  # warm up (every worker compiles its statements)
             before = meter.sample()
             run = load(port, token, paths)
             show(label, run, *meter.since(before))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from importlib.resources import files
 from typing import Any
@@ -121,4 +122,13 @@ def from_environment() -> FastAPI:
     """The app of each worker process when ``opendtm serve --workers N`` runs several: the
     database URL and the cookie setting come from the environment ``serve`` sets."""
     secure = os.environ.get("OPENDTM_SECURE_COOKIES", "1") == "1"
-    return create_app(make_engine(), Settings(secure_cookies=secure))
+    app = create_app(make_engine(), Settings(secure_cookies=secure))
+    freeze_startup_objects()
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """Move the objects of the imported libraries out of the garbage collector's sight:
+    they live as long as the process, and every full collection would walk them again."""
+    gc.collect()
+    gc.freeze()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
@@ -20,13 +20,12 @@ from opendtm.services import assistance, person_views, persons
 from opendtm.services.access import Scope
 from opendtm.services.inputs import AssistanceIn, PersonIn, field_errors, from_form
 
-from ..context import check_csrf, page_scope, run
+from ..context import run
 from ..render import page
+from .common import Form, User, partners
+from .common import Id as PersonId
 
 router = APIRouter(include_in_schema=False)
-User = Annotated[Scope, Depends(page_scope)]
-Form = Annotated[dict[str, Any], Depends(check_csrf)]
-PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 CHOICES = {
     "sex": [s.value for s in Sex], "migrant_status": [s.value for s in MigrantStatus],
     "type": [t.value for t in AssistanceType], "transport_mode": [m.value for m in TransportMode],
@@ -58,19 +57,15 @@ def list_persons(request: Request, scope: User, q: str | None = None,
     data = run(request, scope, person_views.list_persons, (q or "")[:200] or None,
                _int(partner_id), _enum(Sex, sex), _enum(MigrantStatus, migrant_status),
                _int(page_no) or 1)
-    partners = run(request, scope, lambda s, sc: [{"id": p.id, "name": p.name}
-                                                   for p in sc.partners(s)])
     fragment = request.headers.get("hx-request") == "true"
     return page(request, "_results.html" if fragment else "persons.html", data,
-                partners=partners, choices=CHOICES)
+                partners=partners(request, scope), choices=CHOICES)
 
 
 def _form_page(request: Request, scope: Scope, template: str, values: dict[str, Any],
                errors: dict[str, str], status: int = 200, **extra: Any) -> Response:
-    partners = run(request, scope, lambda s, sc: [{"id": p.id, "name": p.name}
-                                                   for p in sc.partners(s)])
     return page(request, template, {"values": values, "errors": errors}, status,
-                partners=partners, choices=CHOICES, **extra)
+                partners=partners(request, scope), choices=CHOICES, **extra)
 
 
 def _submit(request: Request, scope: Scope, model: type[BaseModel], form: dict[str, Any],
