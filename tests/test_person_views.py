@@ -18,7 +18,7 @@ from opendtm.domain.taxonomy import AssistanceType, MigrantStatus, Role, Sex, Vu
 from opendtm.services import person_views, persons
 from opendtm.services.access import NotFound, Scope
 from opendtm.services.inputs import PersonIn
-from opendtm.services.search import matching_ids
+from opendtm.services.search import matching_ids, tokens_of
 from opendtm.store import models as m
 from opendtm.store.database import make_engine, unit_of_work
 from webworld import ROLES, build
@@ -201,3 +201,28 @@ def test_the_person_page_answers_as_the_orm_did(world: tuple[Engine, dict[str, i
     assert page["can_unmerge"] and page["assistance"][0]["for_family"]
     assert [m["id"] for m in page["family"]["members"]] == sorted(
         [ids["A-1"], ids["A-2"], ids["A-3"]])
+
+
+@pytest.mark.parametrize("q", ["Айгуль Осмоналиева", "осм айг", "Осмоналиев", "ai osm",
+                               "Нурлан Осмоналиев н", "AC 101", "A-2", "zzz osm"])
+def test_a_search_finds_the_persons_whose_tokens_start_with_every_word(
+        world: tuple[Engine, dict[str, int]], q: str) -> None:
+    """The found ids, as a set, against the rule computed in Python from each person's
+    tokens: the partner code, or every word a prefix of one of the person's tokens, or the
+    words run together a prefix of one (a document number typed with spaces)."""
+    engine, _ = world
+    words = fold_words(q)
+    with unit_of_work(engine) as s:
+        found, params = matching_ids(q, words, True)
+        got = set(s.scalars(select(found.c.id), params))
+        expected = set()
+        for person, identity in s.execute(select(m.Person, m.PersonIdentity).outerjoin(
+                m.PersonIdentity)):
+            tokens = tokens_of(identity) if identity else set()
+            if person.beneficiary_id == q or (len(words) > 0 and (
+                    all(any(t.startswith(w) for t in tokens) for w in words)
+                    or (len(words) > 1 and any(t.startswith("".join(words))
+                                               for t in tokens)))):
+                expected.add(person.id)
+    assert got == expected
+    assert got or q == "zzz osm"
