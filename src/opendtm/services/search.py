@@ -126,7 +126,9 @@ def _newest(found: Any, below: bool) -> Any:
 
 @lru_cache(maxsize=128)
 def _among(stmt: Any) -> Any:
-    return stmt.where(_PERSONS.c.id.in_(bindparam("found_ids", expanding=True)))
+    # Ordered newest first like the ids: the rows still needed are the first ones.
+    return stmt.where(_PERSONS.c.id.in_(bindparam("found_ids", expanding=True))).limit(
+        bindparam("still_needed"))
 
 
 def newest_matches(session: Session, stmt: Any, found: Any, offset: int, limit: int,
@@ -144,7 +146,8 @@ def newest_matches(session: Session, stmt: Any, found: Any, offset: int, limit: 
                               {**params, "chunk": chunk, "below": below}).all()
         if not ids:
             break
-        rows += session.execute(_among(stmt), {**params, "found_ids": list(ids)}).all()
+        rows += session.execute(_among(stmt), {**params, "found_ids": list(ids),
+                                               "still_needed": need - len(rows)}).all()
         if len(ids) < chunk:
             break
         below, chunk = ids[-1], min(2 * chunk, CHUNK)
