@@ -13,7 +13,8 @@ a time cap) measures each scenario. Figures are printed; nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
+import asyncio
+import json
 import os
 import random
 import socket
@@ -21,7 +22,9 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 from sqlalchemy import text
@@ -168,52 +171,97 @@ def _port() -> int:
         return port
 
 
-def load(base: str, token: str, paths: list[str], clients: int = 20,
-         cap_seconds: float = 60) -> tuple[float, float, float, int]:
-    """Send every path once with ``clients`` at a time; returns p50, p95 (ms), rate, errors."""
-    headers = {"Authorization": f"Bearer {token}"}
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                    request: bytes) -> int:
+    """Send one HTTP/1.1 request on a kept-alive connection; returns the status once the
+    whole body is read."""
+    writer.write(request)
+    status = int((await reader.readline()).split()[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return status
+
+
+def _request(method: str, path: str, token: str, body: bytes = b"") -> bytes:
+    head = (f"{method} {quote(path, safe='/?=&+')} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\n")
+    if body:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return (head + "\r\n").encode() + body
+
+
+async def _closed_loop(port: int, requests: list[bytes], expect: int, clients: int,
+                       cap_seconds: float) -> tuple[list[float], int, float]:
+    """``clients`` connections, each sending its next request as soon as the last one is
+    answered (closed loop, no think time), until every request is sent or the cap passes;
+    returns the latencies (ms) of the answers with status ``expect``, the errors, the wall
+    time."""
+    todo = iter(requests)
     latencies: list[float] = []
     errors = 0
     deadline = time.monotonic() + cap_seconds
 
-    def one(client: httpx.Client, path: str) -> float | None:
-        if time.monotonic() > deadline:
-            return None
-        t = time.perf_counter()
-        r = client.get(path, headers=headers)
-        elapsed = (time.perf_counter() - t) * 1000
-        return elapsed if r.status_code == 200 else -1.0
+    async def client() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            for request in todo:
+                if time.monotonic() > deadline:
+                    break
+                t = time.perf_counter()
+                status = await _exchange(reader, writer, request)
+                if status == expect:
+                    latencies.append((time.perf_counter() - t) * 1000)
+                else:
+                    errors += 1
+        finally:
+            writer.close()
 
     start = time.perf_counter()
-    with httpx.Client(base_url=base, timeout=30,
-                      limits=httpx.Limits(max_connections=clients)) as client, \
-            cf.ThreadPoolExecutor(clients) as pool:
-        for result in pool.map(lambda p: one(client, p), paths):
-            if result is None:
-                continue
-            if result < 0:
-                errors += 1
-            else:
-                latencies.append(result)
-    wall = time.perf_counter() - start
+    await asyncio.gather(*[client() for _ in range(clients)])
+    return latencies, errors, time.perf_counter() - start
+
+
+@dataclass
+class Run:
+    p50: float
+    p95: float
+    rate: float
+    errors: int
+    done: int  # requests answered (fewer than sent when the time cap is reached)
+    client_cpu: float  # seconds of CPU the load client used
+
+
+def load(port: int, token: str, paths: list[str], clients: int = 20,
+         cap_seconds: float = 60) -> Run:
+    """Send every path once with ``clients`` at a time (a light asyncio client on raw
+    HTTP/1.1 keep-alive connections, so that the client takes little of the CPU the server
+    needs)."""
+    return _run(port, [_request("GET", p, token) for p in paths], 200, clients, cap_seconds)
+
+
+def _run(port: int, requests: list[bytes], expect: int, clients: int,
+         cap_seconds: float) -> Run:
+    cpu = time.process_time()
+    latencies, errors, wall = asyncio.run(
+        _closed_loop(port, requests, expect, clients, cap_seconds))
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
-    return q[49], q[94], len(latencies) / wall, errors
+    return Run(q[49], q[94], len(latencies) / wall, errors, len(latencies) + errors,
+               time.process_time() - cpu)
 
 
-def post_rate(base: str, token: str, n: int, persons: int, clients: int = 20) -> tuple[float, int]:
-    headers = {"Authorization": f"Bearer {token}"}
+def post_run(port: int, token: str, n: int, persons: int, clients: int = 20) -> Run:
+    """``n`` registrations of assistance for random persons of partner 1."""
     ids = [i for i in range(PARTNERS, persons + 1, PARTNERS)]  # partner 1's persons
-
-    def one(client: httpx.Client, k: int) -> bool:
-        body = {"person_id": random.choice(ids), "type": "food", "delivered_on": "2021-03-01"}
-        return client.post("/api/v1/assistance", json=body, headers=headers).status_code == 201
-
-    start = time.perf_counter()
-    with httpx.Client(base_url=base, timeout=30,
-                      limits=httpx.Limits(max_connections=clients)) as client, \
-            cf.ThreadPoolExecutor(clients) as pool:
-        ok = sum(pool.map(lambda k: one(client, k), range(n)))
-    return ok / (time.perf_counter() - start), n - ok
+    rng = random.Random(11)
+    bodies = [json.dumps({"person_id": rng.choice(ids), "type": "food",
+                          "delivered_on": "2021-03-01"}).encode() for _ in range(n)]
+    return _run(port, [_request("POST", "/api/v1/assistance", token, b) for b in bodies],
+                201, clients, 120)
 
 
 def main() -> None:
@@ -223,6 +271,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="per scenario")
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--keep", action="store_true", help="reuse the filled database")
+    parser.add_argument("--only", default="", help="run the scenarios whose name has this")
     args = parser.parse_args()
     if not args.keep:
         fill(args.db, args.persons)
@@ -262,27 +311,33 @@ def main() -> None:
                 (tokens["bench_protection"],
                  [f"/api/v1/persons/{rng.randint(1, args.persons)}" for _ in range(n)]),
         }
+        if args.only:
+            scenarios = {k: v for k, v in scenarios.items() if args.only in k}
         print(f"\n{args.persons} persons, {2 * args.persons} assistance; 20 concurrent "
               f"clients, {n} requests per scenario, {args.workers} server processes", flush=True)
-        print("CPU: milliseconds of CPU per request used by the server processes and by the "
-              "database backends; load: the machine's 1-minute load average")
+        print("CPU: milliseconds of CPU per request used by the server processes, by the "
+              "database backends and by the load client; load: the machine's 1-minute load "
+              "average")
         print(f"{'scenario':48} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'errors':>6} "
-              f"{'srv CPU':>7} {'db CPU':>7} {'load':>5}")
+              f"{'srv CPU':>7} {'db CPU':>7} {'clt CPU':>7} {'load':>5}")
         meter = CpuMeter(args.db, server.pid)
+
+        def show(label: str, run: Run, srv: float, db: float, latencies: bool = True) -> None:
+            done = max(run.done, 1)
+            times = f"{run.p50:7.1f} {run.p95:7.1f}" if latencies else f"{'':7} {'':7}"
+            print(f"{label:48} {times} {run.rate:7.1f} {run.errors:6d} "
+                  f"{1000 * srv / done:7.1f} {1000 * db / done:7.1f} "
+                  f"{1000 * run.client_cpu / done:7.1f} {os.getloadavg()[0]:5.1f}", flush=True)
+
         for label, (token, paths) in scenarios.items():
-            load(base, token, paths[:20])  # warm up
+            load(port, token, paths[:100])  # warm up (every worker compiles its statements)
             before = meter.sample()
-            p50, p95, rate, errors = load(base, token, paths)
-            srv, db = meter.since(before)
-            print(f"{label:48} {p50:7.1f} {p95:7.1f} {rate:7.1f} {errors:6d} "
-                  f"{1000 * srv / n:7.1f} {1000 * db / n:7.1f} {os.getloadavg()[0]:5.1f}",
-                  flush=True)
-        before = meter.sample()
-        rate, failed = post_rate(base, tokens["bench_worker"], n * 2, args.persons)
-        srv, db = meter.since(before)
-        print(f"{'POST /api/v1/assistance (caseworker)':48} {'':7} {'':7} {rate:7.1f} "
-              f"{failed:6d} {1000 * srv / (2 * n):7.1f} {1000 * db / (2 * n):7.1f} "
-              f"{os.getloadavg()[0]:5.1f}")
+            run = load(port, token, paths)
+            show(label, run, *meter.since(before))
+        if not args.only or args.only in "POST /api/v1/assistance":
+            before = meter.sample()
+            run = post_run(port, tokens["bench_worker"], n * 2, args.persons)
+            show("POST /api/v1/assistance (caseworker)", run, *meter.since(before), False)
     finally:
         server.terminate()
         server.wait(10)

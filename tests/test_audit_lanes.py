@@ -136,3 +136,21 @@ def test_tampering_in_a_side_lane_is_detected(engine: Engine, sql: str, says: st
     tamper(engine, sql.format(victim=victim))
     problems = _check(engine)[1]
     assert any(p.startswith(says.format(victim=victim, after=after)) for p in problems), problems
+
+
+def test_the_database_hashes_exactly_as_python_does(engine: Engine) -> None:
+    """On PostgreSQL the entry's hash is computed in the INSERT; it must be the hash that
+    Python computes from the same entry (``verify`` recomputes it), Cyrillic and all."""
+    from opendtm.services.audit import _body, _digest
+
+    detail = {"changes": {"family_name": [None, "Осмоналиева"], "age": [None, 31]},
+              "q": "Айгуль «Ж» \\ \"x\"", "ids": [3, 2, 1]}
+    with unit_of_work(engine) as s:
+        first = record(s, "алия", "create", "person", "7", detail, "127.0.0.1")
+        second = record(s, "alice", "read", "person", "7")
+    assert second.prev_hash == first.hash
+    with unit_of_work(engine) as s:
+        stored = s.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [e.hash for e in stored] == [first.hash, second.hash]
+        assert [e.hash for e in stored] == [_digest(e.prev_hash, _body(e)) for e in stored]
+    assert _check(engine) == (2, [])

@@ -25,7 +25,7 @@ def serve(
     """Start the web application (pages and the JSON API under /api/v1)."""
     import uvicorn
 
-    from opendtm.web.app import create_app
+    from opendtm.web.app import create_app, freeze_startup_objects
     from opendtm.web.context import Settings
 
     with handled():
@@ -38,6 +38,7 @@ def serve(
         app = create_app(eng, Settings(secure_cookies=secure_cookies))
         console.print(f"opendtm on http://{host}:{port}/ over {safe_url(str(eng.url))}")
     if workers == 1:
+        freeze_startup_objects()
         uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
         return
     os.environ[ENV_VAR] = str(eng.url.render_as_string(hide_password=False))

@@ -7,9 +7,9 @@ Every query of persons, families, cases and assistance made for a user goes thro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, Table, bindparam, false, select
 from sqlalchemy.orm import Session
 
 from opendtm.domain.taxonomy import SENSITIVE_VULNERABILITIES, Role, Vulnerability
@@ -18,6 +18,8 @@ from opendtm.store.models import Operation, Partner, User
 from .audit import record
 
 S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
+_TABLES = (cast(Table, Partner.__table__), cast(Table, Operation.__table__))
+BOUND = ("scope_partner_id", "scope_country")  # parameters of restrict_bound
 
 # Roles that see personal records at all (names only where IDENTITY allows).
 RECORDS = frozenset(Role) - {Role.VIEWER}
@@ -94,14 +96,50 @@ class Scope:
     def visible(self, vulnerability: Vulnerability) -> bool:
         return self.sensitive or vulnerability not in SENSITIVE_VULNERABILITIES
 
+    @property
+    def reach(self) -> str:
+        """Which records the scope reaches: none, its partner's, its country's, or all."""
+        if not self.records:
+            return "none"
+        if self.role is Role.PARTNER_CASEWORKER:
+            return "partner"
+        if self.country is not None and self.role is not Role.ADMINISTRATOR:
+            return "country"
+        return "all"
+
     def restrict(self, stmt: S, partner_column: Any) -> S:
         """Keep only rows whose partner (``partner_column``) lies in the scope."""
-        if not self.records:
+        return self._restrict(stmt, partner_column, self.partner_id, self.country)
+
+    def restrict_bound(self, stmt: S, partner_column: Any) -> S:
+        """:meth:`restrict` with the scope's partner and country left as bound parameters
+        (``BOUND``), so that one statement, built once per :attr:`reach`, serves every
+        caller: execute it with :attr:`bound`."""
+        return self._restrict(stmt, partner_column, bindparam(BOUND[0]), bindparam(BOUND[1]))
+
+    @property
+    def kind(self) -> Scope:
+        """A stand-in for this scope with only what shapes its statements: the role (names,
+        findings, review, writing) and the reach (:meth:`restrict_bound`). Statements built
+        once per kind (``functools.lru_cache``) serve every user of that kind."""
+        return Scope("", self.role, country="" if self.reach == "country" else None)
+
+    @property
+    def bound(self) -> dict[str, Any]:
+        return {BOUND[0]: self.partner_id, BOUND[1]: self.country}
+
+    def _restrict(self, stmt: S, partner_column: Any, partner_id: Any, country: Any) -> S:
+        reach = self.reach
+        if reach == "none":
             return stmt.where(false())
-        if self.role is Role.PARTNER_CASEWORKER:
-            return stmt.where(partner_column == self.partner_id)
-        if self.country is not None and self.role is not Role.ADMINISTRATOR:
-            in_country = select(Partner.id).join(Operation).where(Operation.country == self.country)
+        if reach == "partner":
+            return stmt.where(partner_column == partner_id)
+        if reach == "country":
+            # Core columns: a Core select of persons stays a Core select (no ORM compiling).
+            partner, operation = _TABLES
+            in_country = (select(partner.c.id)
+                          .join(operation, operation.c.id == partner.c.operation_id)
+                          .where(operation.c.country == country))
             return stmt.where(partner_column.in_(in_country.scalar_subquery()))
         return stmt
 

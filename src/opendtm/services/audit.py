@@ -16,9 +16,9 @@ import datetime as dt
 import hashlib
 import json
 import random
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Integer, String, Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from opendtm.store.models import AuditEntry
@@ -26,37 +26,58 @@ from opendtm.store.models import AuditEntry
 LANES = 32
 _LOCK = 74201  # first key of the lanes' advisory locks; the lane is the second
 _HELD = "opendtm_audit_lane"
+_TABLE = cast(Table, AuditEntry.__table__)
+# Volatile in WHERE with LIMIT 1: lanes are tried in order and only one is taken.
+_TRY_LANES = text("SELECT l FROM generate_series(0, :n - 1) AS l "
+                  "WHERE pg_try_advisory_xact_lock(:k, l) LIMIT 1")
+_WAIT_LANE = text("SELECT pg_advisory_xact_lock(:k, :l)")
+
+
+def _payload(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, sort_keys=True, default=str, ensure_ascii=False)
 
 
 def _digest(prev: str | None, entry: dict[str, Any]) -> str:
-    payload = json.dumps(entry, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(f"{prev or ''}|{payload}".encode()).hexdigest()
+    return hashlib.sha256(f"{prev or ''}|{_payload(entry)}".encode()).hexdigest()
 
 
-def _head(session: Session) -> tuple[int, str | None]:
-    """The lane this transaction writes in and the hash of that lane's last entry: the lane
-    it holds already (and the hash it wrote last), else the first free one."""
+def _lane(session: Session) -> int:
+    """The lane this transaction writes in: the one it holds already, else the first free
+    one (waiting for a random one when all are taken). SQLite writes in lane 0."""
     transaction = session.get_transaction()
     held = session.info.get(_HELD)
     if held is not None and held[0] is transaction:
-        return held[1], held[2]
-    lane = 0
-    if session.get_bind().dialect.name == "postgresql":
-        # Volatile in WHERE with LIMIT 1: lanes are tried in order and only one is taken.
-        free = session.scalar(text(
-            "SELECT l FROM generate_series(0, :n - 1) AS l "
-            "WHERE pg_try_advisory_xact_lock(:k, l) LIMIT 1"), {"n": LANES, "k": _LOCK})
-        if free is None:  # every lane busy: wait for one
-            free = random.randrange(LANES)
-            session.execute(text("SELECT pg_advisory_xact_lock(:k, :l)"), {"k": _LOCK, "l": free})
-        lane = int(free)
-    # A statement of its own, after the lock: its snapshot sees the last holder's commit.
-    return lane, _last(session, lane)
+        return int(held[1])
+    if session.get_bind().dialect.name != "postgresql":
+        return 0
+    free = session.scalar(_TRY_LANES, {"n": LANES, "k": _LOCK})
+    if free is None:  # every lane busy: wait for one
+        free = random.randrange(LANES)
+        session.execute(_WAIT_LANE, {"k": _LOCK, "l": free})
+    return int(free)
 
 
-def _last(session: Session, lane: int) -> str | None:
-    return session.scalar(select(AuditEntry.hash).where(AuditEntry.lane == lane)
-                          .order_by(AuditEntry.id.desc()).limit(1))
+_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "remote_addr", "detail", "lane")
+_LANE = bindparam("lane", type_=Integer)
+# The hash of the lane's last entry (index ``lane, id``).
+_LAST = (select(_TABLE.c.hash).where(_TABLE.c.lane == _LANE)
+         .order_by(_TABLE.c.id.desc()).limit(1).scalar_subquery())
+_RETURNING = (_TABLE.c.id, _TABLE.c.prev_hash, _TABLE.c.hash)
+_INSERT = insert(_TABLE).returning(*_RETURNING)
+
+
+def _insert_chained() -> Any:
+    """PostgreSQL: INSERT ... SELECT of the values, the lane's last hash and the new hash,
+    ``sha256(last hash | payload)`` as :func:`_digest` computes it."""
+    last = select(_LAST.label("h")).subquery()
+    digest = func.encode(func.sha256(func.convert_to(
+        func.coalesce(last.c.h, "") + bindparam("payload", type_=String), "UTF8")), "hex")
+    values = [_LANE if k == "lane" else bindparam(k, type_=_TABLE.c[k].type) for k in _COLUMNS]
+    return insert(_TABLE).from_select([*_COLUMNS, "prev_hash", "hash"], select(
+        *values, last.c.h, digest)).returning(*_RETURNING)
+
+
+_INSERT_CHAINED = _insert_chained()
 
 
 def record(
@@ -68,18 +89,25 @@ def record(
     detail: dict[str, Any] | None = None,
     remote_addr: str | None = None,
 ) -> AuditEntry:
-    lane, last = _head(session)
+    """Append one entry to the lane this transaction holds; returns it (not attached to
+    the session). On PostgreSQL the entry is one ``INSERT ... SELECT`` that reads the lane's
+    last hash and computes the new one in the database (``sha256`` of the same text as
+    :func:`_digest`); it runs after the lane's lock was taken by a statement of its own, so
+    its snapshot sees the last holder's commit. SQLite reads the last hash, then inserts."""
+    lane = _lane(session)
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     body = {"at": at.isoformat(), "actor": actor, "action": action, "entity": entity,
             "entity_id": entity_id, "remote_addr": remote_addr, "detail": detail}
-    entry = AuditEntry(at=at, actor=actor, action=action, entity=entity, entity_id=entity_id,
-                       remote_addr=remote_addr, detail=detail, prev_hash=last,
-                       hash=_digest(last, body), lane=lane)
-    session.add(entry)
-    session.flush()
+    values: dict[str, Any] = {**body, "at": at, "lane": lane}
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(_INSERT_CHAINED, {**values, "payload": "|" + _payload(body)}).one()
+    else:
+        prev = session.scalar(select(_LAST), {"lane": lane})
+        row = session.execute(_INSERT, {**values, "prev_hash": prev,
+                                        "hash": _digest(prev, body)}).one()
     # The next entry of this transaction follows this one, in the same lane.
-    session.info[_HELD] = (session.get_transaction(), lane, entry.hash)
-    return entry
+    session.info[_HELD] = (session.get_transaction(), lane)
+    return AuditEntry(id=row.id, prev_hash=row.prev_hash, hash=row.hash, **values)
 
 
 def _body(entry: AuditEntry) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from opendtm.store.models import Admin1, ConsultationContact, Partner
 
 from .access import Scope
 from .casework_inputs import ConsultationIn
-from .persons import MAX_PER_PAGE, Invalid
+from .person_views import MAX_PER_PAGE
+from .persons import Invalid
 
 
 def _filtered(stmt: Any, partner_id: int | None, topic: ConsultationTopic | None,

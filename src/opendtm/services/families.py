@@ -14,7 +14,8 @@ from .access import NotFound, Scope
 from .assistance import record_assistance
 from .casework_inputs import FamilyAssistanceIn
 from .inputs import AssistanceIn
-from .persons import MAX_PER_PAGE, Invalid, summary
+from .person_views import MAX_PER_PAGE, summary
+from .persons import Invalid
 from .search import TOP
 
 

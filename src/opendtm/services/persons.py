@@ -1,4 +1,5 @@
-"""Persons as the web and the API see them: list, search, read, register, edit.
+"""Persons registered and edited through the web and the API (the list, the search and
+the person page are in :mod:`.person_views`).
 
 Each function takes the caller's :class:`Scope` and returns plain dicts (one shape for the
 JSON API and the pages). Names and documents appear only where the scope allows.
@@ -8,36 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from opendtm.domain.ages import age_in_months
-from opendtm.domain.namefold import fold_words
-from opendtm.domain.taxonomy import CaseKind, MigrantStatus, Role, Sex
+from opendtm.domain.taxonomy import CaseKind
 from opendtm.store.models import (
-    Assistance,
-    AuditEntry,
     Case,
     Family,
     Partner,
     Person,
     PersonIdentity,
     PersonNameToken,
-    Screening,
 )
 
 from .access import NotFound, Scope
 from .inputs import PersonIn
-from .search import matching_ids, newest_matches, reindex
+from .person_views import IDENTITY_FIELDS, _plain
+from .search import reindex
 
-IDENTITY_FIELDS = ("given_name", "family_name", "patronymic", "document_type",
-                   "document_number", "phone")
 PERSON_FIELDS = ("sex", "date_of_birth", "age_years", "nationality", "migrant_status",
                  "previous_country", "registered_on")
-MAX_PER_PAGE = 100
 
 
 class Invalid(ValueError):
@@ -46,72 +39,6 @@ class Invalid(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field, self.message = field, message
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value.value if hasattr(value, "value") else value
-
-
-def _age(person: Person, on: dt.date) -> int | None:
-    months = age_in_months(on, person.date_of_birth, person.age_years, person.registered_on)
-    return None if months is None else months // 12
-
-
-def summary(person: Person, partner: Partner, identity: PersonIdentity | None,
-            scope: Scope) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": person.id,
-        "beneficiary_id": person.beneficiary_id,
-        "partner": {"id": partner.id, "name": partner.name},
-        "sex": _plain(person.sex),
-        "age_years": _age(person, dt.date.today()),
-        "nationality": person.nationality,
-        "migrant_status": _plain(person.migrant_status),
-        "registered_on": person.registered_on.isoformat(),
-    }
-    if scope.identity:
-        out["identity"] = {f: getattr(identity, f) if identity else None for f in IDENTITY_FIELDS}
-    return out
-
-
-def list_persons(session: Session, scope: Scope, q: str | None = None,
-                 partner_id: int | None = None, sex: Sex | None = None,
-                 migrant_status: MigrantStatus | None = None, page: int = 1,
-                 per_page: int = 25) -> dict[str, Any]:
-    """One page of the persons in scope, newest first. ``q`` finds a partner code, and for
-    roles that see identities a name (either script) or a document number."""
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    page = max(1, page)
-    stmt = scope.restrict(select(Person, Partner, PersonIdentity), Person.partner_id)
-    stmt = stmt.join(Partner, Partner.id == Person.partner_id).outerjoin(PersonIdentity)
-    if partner_id is not None:
-        stmt = stmt.where(Person.partner_id == partner_id)
-    if sex is not None:
-        stmt = stmt.where(Person.sex == sex)
-    if migrant_status is not None:
-        stmt = stmt.where(Person.migrant_status == migrant_status)
-    stmt = stmt.order_by(Person.id.desc())
-    rows: Sequence[Any]
-    if q and q.strip():
-        only = scope.partner_id if scope.role is Role.PARTNER_CASEWORKER else partner_id
-        found = matching_ids(q.strip(), fold_words(q), scope.identity, only)
-        rows = newest_matches(session, stmt, found, (page - 1) * per_page, per_page + 1)
-    else:
-        rows = session.execute(stmt.offset((page - 1) * per_page).limit(per_page + 1)).all()
-    items = [summary(p, partner, ident, scope) for p, partner, ident in rows[:per_page]]
-    if scope.identity and items:
-        scope.audit(session, "list", "person", None,
-                    {"ids": [i["id"] for i in items], "q": q or None})
-    return {
-        "items": items,
-        "page": page,
-        "per_page": per_page,
-        "has_next": len(rows) > per_page,
-        "filters": {"q": q or None, "partner_id": partner_id, "sex": _plain(sex),
-                    "migrant_status": _plain(migrant_status)},
-    }
 
 
 def load(session: Session, scope: Scope, person_id: int, action: str,
@@ -124,63 +51,6 @@ def load(session: Session, scope: Scope, person_id: int, action: str,
     if person is None:
         raise NotFound("person", person_id, action)
     return person
-
-
-def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]:
-    person = load(session, scope, person_id, "read", joinedload(Person.partner),
-                  joinedload(Person.identity), joinedload(Person.family))
-    out = summary(person, person.partner, person.identity, scope)
-    out.update({f: _plain(getattr(person, f)) for f in ("date_of_birth", "previous_country")})
-    out["can_edit"] = scope.write
-    family = person.family
-    out["family"] = None if family is None else {
-        "id": family.id, "family_code": family.family_code,
-        "members": [{"id": m.id, "beneficiary_id": m.beneficiary_id, "sex": _plain(m.sex)}
-                    for m in sorted(family.members, key=lambda m: m.id)],
-    }
-    findings = []
-    for screening in session.scalars(select(Screening).where(Screening.person_id == person.id)
-                                     .options(selectinload(Screening.findings))
-                                     .order_by(Screening.screened_on)):
-        for f in screening.findings:
-            if scope.visible(f.vulnerability):
-                findings.append({"screened_on": screening.screened_on.isoformat(),
-                                 "vulnerability": f.vulnerability.value})
-    out["vulnerabilities"] = findings
-    recipients = [Assistance.person_id == person.id]
-    if family is not None:
-        recipients.append(Assistance.family_id == family.id)
-    help_rows = session.scalars(select(Assistance).where(or_(*recipients))
-                                .order_by(Assistance.delivered_on.desc(), Assistance.id.desc())
-                                .limit(100))
-    out["assistance"] = [
-        {"id": a.id, "type": a.type.value, "delivered_on": a.delivered_on.isoformat(),
-         "for_family": a.person_id is None, "record_id": a.record_id,
-         "return_from": a.return_from, "return_to": a.return_to,
-         "transport_mode": _plain(a.transport_mode)} for a in help_rows]
-    out["history"] = history(session, scope, person.id)
-    out["merged_into_id"] = person.merged_into_id
-    # In a merge group: merged into another, or another merged into this one.
-    out["can_unmerge"] = scope.review and (person.merged_into_id is not None or session.scalar(
-        select(Person.id).where(Person.merged_into_id == person.id).limit(1)) is not None)
-    if scope.identity:
-        scope.audit(session, "read", "person", person.id)
-    return out
-
-
-def history(session: Session, scope: Scope, person_id: int) -> list[dict[str, Any]]:
-    """Who registered and changed the person, when; old and new values where allowed."""
-    stmt = (select(AuditEntry).where(AuditEntry.entity == "person",
-                                     AuditEntry.entity_id == str(person_id),
-                                     AuditEntry.action.in_(("create", "update")))
-            .order_by(AuditEntry.id))
-    out = []
-    for e in session.scalars(stmt):
-        item: dict[str, Any] = {"at": e.at.isoformat(), "actor": e.actor, "action": e.action}
-        if scope.identity:
-            item["changes"] = (e.detail or {}).get("changes", {})
-        out.append(item)
-    return out
 
 
 def _partner_for(session: Session, scope: Scope, partner_id: int | None) -> Partner:

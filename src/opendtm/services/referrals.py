@@ -22,7 +22,8 @@ from opendtm.store.models import Case, Partner, Person, Referral
 
 from .access import Forbidden, NotFound, Scope
 from .casework_inputs import ReferralIn
-from .persons import MAX_PER_PAGE, load
+from .person_views import MAX_PER_PAGE
+from .persons import load
 
 SENSITIVE_KINDS = frozenset({ReferralKind.ANTI_TRAFFICKING_CENTRE})
 

@@ -18,7 +18,7 @@ from opendtm.domain.dedup import MatchVerdict
 from opendtm.store import dedup as store
 from opendtm.store.models import MatchCandidate, Partner, Person, PersonIdentity
 
-from . import dedup, persons
+from . import dedup, person_views
 from .access import NotFound, Scope
 
 MAX_PENDING = 100
@@ -45,8 +45,8 @@ def pending_pairs(session: Session, scope: Scope, limit: int = 25) -> dict[str, 
         select(Person, Partner, PersonIdentity).join(Partner, Partner.id == Person.partner_id)
         .outerjoin(PersonIdentity).where(Person.id.in_(
             {c.person_a_id for c in shown} | {c.person_b_id for c in shown})))}
-    items = [{"person_a": persons.summary(*rows[c.person_a_id], scope),
-              "person_b": persons.summary(*rows[c.person_b_id], scope),
+    items = [{"person_a": person_views.summary(*rows[c.person_a_id], scope),
+              "person_b": person_views.summary(*rows[c.person_b_id], scope),
               "match_probability": c.match_probability, "match_weight": c.match_weight}
              for c in shown]
     if scope.identity and items:
@@ -71,8 +71,8 @@ def pair(session: Session, scope: Scope, person_a: int, person_b: int) -> dict[s
         .order_by(MatchCandidate.run_id.desc()).limit(1))
     standing = store.standing_decision(session, a, b)
     return {
-        "person_a": persons.get_person(session, scope, a),
-        "person_b": persons.get_person(session, scope, b),
+        "person_a": person_views.get_person(session, scope, a),
+        "person_b": person_views.get_person(session, scope, b),
         "match_probability": candidate.match_probability if candidate else None,
         "match_weight": candidate.match_weight if candidate else None,
         "decision": None if standing is None else {

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import delete, exists, func, insert, intersect, select, union_all
+from sqlalchemy import (
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from opendtm.domain.namefold import fold_words
@@ -61,47 +71,83 @@ def index_missing(
 
 TOP = "\U0010ffff"  # sorts after every character: token >= w AND token < w + TOP is a prefix
 CHUNK = 2000  # at most this many ids joined to their persons at a time
+_TOKENS = cast(Table, PersonNameToken.__table__)
+_PERSONS = cast(Table, Person.__table__)
 
 
-def matching_ids(q: str, words: list[str], names: bool, partner_id: int | None = None) -> Any:
-    """The ids (column ``id``) of the persons a search finds: the partner code, and where
-    names may be searched every word as a token prefix (or the words run together, for a
-    document number typed with spaces). With ``partner_id`` only that partner's tokens are
-    scanned (index ``partner_id, token, person_id``)."""
-    def prefix(word: str) -> Any:
-        stmt = select(PersonNameToken.person_id.label("id")).where(
-            PersonNameToken.token >= word, PersonNameToken.token < word + TOP)
-        if partner_id is not None:
-            stmt = stmt.where(PersonNameToken.partner_id == partner_id)
+def matching_ids(q: str, words: list[str], names: bool,
+                 partner_id: int | None = None) -> tuple[Any, dict[str, Any]]:
+    """The ids (column ``id``) of the persons a search finds, as a subquery and the values
+    of its parameters: the partner code, and where names may be searched every word as a
+    token prefix (or the words run together, for a document number typed with spaces).
+    With ``partner_id`` only that partner's tokens are scanned (index ``partner_id, token,
+    person_id``)."""
+    names_words = len(words) if names else 0
+    params: dict[str, Any] = {"q": q, "token_partner": partner_id}
+    for i, word in enumerate([*words, "".join(words)] if names_words > 1 else words):
+        params.update({f"w{i}": word, f"w{i}_top": word + TOP})
+    return _found(names_words, partner_id is not None), params
+
+
+@lru_cache(maxsize=64)
+def _found(words: int, partner: bool) -> Any:
+    """The statement of :func:`matching_ids` for ``words`` words, built once."""
+    persons = _PERSONS.c
+
+    def prefix(i: int) -> Any:
+        tokens = _TOKENS.alias(f"t{i}").c
+        stmt = select(tokens.person_id.label("id")).where(
+            tokens.token >= bindparam(f"w{i}"), tokens.token < bindparam(f"w{i}_top"))
+        if partner:
+            stmt = stmt.where(tokens.partner_id == bindparam("token_partner"))
         return stmt
 
-    parts: list[Any] = [select(Person.id.label("id")).where(Person.beneficiary_id == q)]
-    if names and len(words) == 1:
-        parts.append(prefix(words[0]))
-    elif names and words:
-        every = intersect(*[prefix(w) for w in words]).subquery()
-        parts += [select(every.c.id), prefix("".join(words))]
+    parts: list[Any] = [select(persons.id.label("id")).where(
+        persons.beneficiary_id == bindparam("q"))]
+    if words == 1:
+        parts.append(prefix(0))
+    elif words:
+        # Persons with a token for every word: the first word's range, each id looked up
+        # in the other words' ranges (a hash semi-join; an INTERSECT of the ranges costs
+        # about twice as much). An id may come twice; the caller takes distinct persons.
+        every = prefix(0)
+        for i in range(1, words):
+            every = every.where(every.selected_columns.id.in_(prefix(i)))
+        parts += [every, prefix(words)]
     # UNION ALL: a person found twice is one row of the IN list that takes these ids.
     return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
 
-def newest_matches(session: Session, stmt: Any, found: Any, offset: int,
-                   limit: int) -> list[Any]:
-    """Rows of ``stmt`` (ordered newest person first) whose person is in ``found``, from
+@lru_cache(maxsize=64)
+def _newest(found: Any, below: bool) -> Any:
+    stmt = select(found.c.id).order_by(found.c.id.desc()).limit(bindparam("chunk"))
+    return stmt.where(found.c.id < bindparam("below")) if below else stmt
+
+
+@lru_cache(maxsize=128)
+def _among(stmt: Any) -> Any:
+    # Ordered newest first like the ids: the rows still needed are the first ones.
+    return stmt.where(_PERSONS.c.id.in_(bindparam("found_ids", expanding=True))).limit(
+        bindparam("still_needed"))
+
+
+def newest_matches(session: Session, stmt: Any, found: Any, offset: int, limit: int,
+                   params: dict[str, Any]) -> list[Any]:
+    """Rows of ``stmt`` (persons, ordered newest first) whose person is in ``found``, from
     ``offset``, at most ``limit``. The found ids are taken newest first, a few at a time, and
     only those are joined to their persons: a prefix that matches tens of thousands costs
-    one index range and a sort of ids, not a join of every match."""
+    one index range and a sort of ids, not a join of every match. ``params`` are the values
+    of the parameters of ``stmt`` and ``found``."""
     need, below = offset + limit, None
     chunk = max(2 * need, 50)
     rows: list[Any] = []
     while len(rows) < need:
-        ids_stmt = select(found.c.id).order_by(found.c.id.desc()).limit(chunk)
-        if below is not None:
-            ids_stmt = ids_stmt.where(found.c.id < below)
-        ids = session.scalars(ids_stmt).all()
+        ids = session.scalars(_newest(found, below is not None),
+                              {**params, "chunk": chunk, "below": below}).all()
         if not ids:
             break
-        rows += session.execute(stmt.where(Person.id.in_(ids))).all()
+        rows += session.execute(_among(stmt), {**params, "found_ids": list(ids),
+                                               "still_needed": need - len(rows)}).all()
         if len(ids) < chunk:
             break
         below, chunk = ids[-1], min(2 * chunk, CHUNK)

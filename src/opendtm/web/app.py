@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from importlib.resources import files
 from typing import Any
@@ -16,6 +17,7 @@ from opendtm import __version__
 from opendtm.services.access import Forbidden, NotFound
 from opendtm.services.persons import Invalid
 from opendtm.services.review import Refused
+from opendtm.store.database import make_engine, session_factory
 
 from .context import (
     CsrfFailed,
@@ -64,6 +66,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine
+    app.state.sessions = session_factory(engine)
     app.state.settings = settings
     app.state.scopes = ScopeCache(settings.scope_ttl)
     app.mount("/static", StaticFiles(directory=str(files("opendtm.web") / "static")),
@@ -118,7 +121,14 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
 def from_environment() -> FastAPI:
     """The app of each worker process when ``opendtm serve --workers N`` runs several: the
     database URL and the cookie setting come from the environment ``serve`` sets."""
-    from opendtm.store.database import make_engine
-
     secure = os.environ.get("OPENDTM_SECURE_COOKIES", "1") == "1"
-    return create_app(make_engine(), Settings(secure_cookies=secure))
+    app = create_app(make_engine(), Settings(secure_cookies=secure))
+    freeze_startup_objects()
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """Move the objects of the imported libraries out of the garbage collector's sight:
+    they live as long as the process, and every full collection would walk them again."""
+    gc.collect()
+    gc.freeze()

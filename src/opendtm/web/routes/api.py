@@ -8,19 +8,19 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from opendtm.domain.taxonomy import MigrantStatus, Sex
-from opendtm.services import assistance, dashboard, persons
+from opendtm.services import assistance, dashboard, person_views, persons
 from opendtm.services.access import Scope
 from opendtm.services.inputs import AssistanceIn, PersonIn
 
-from ..context import api_scope, engine, run
+from ..context import api_caller, engine, run_async
 from .models import AssistanceOut, Dashboard, PersonCreated, PersonDetail, PersonPage, PersonUpdated
 
 bearer = HTTPBearer(auto_error=False, description="`opendtm users token NAME` prints one.")
 
 
-def caller(request: Request,
-           _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Scope:
-    return api_scope(request)
+async def caller(request: Request,
+                 _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Scope:
+    return await api_caller(request)
 
 
 Caller = Annotated[Scope, Depends(caller)]
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
 @router.get("/persons", response_model=PersonPage)
-def list_persons(
+async def list_persons(
     request: Request, scope: Caller,
     q: Annotated[str | None, Query(max_length=200,
                                    description="Partner code, name (either script), document")
@@ -38,41 +38,41 @@ def list_persons(
     sex: Sex | None = None,
     migrant_status: MigrantStatus | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=persons.MAX_PER_PAGE)] = 25,
+    per_page: Annotated[int, Query(ge=1, le=person_views.MAX_PER_PAGE)] = 25,
 ) -> dict[str, Any]:
     """The persons in the caller's scope, newest first."""
-    return run(request, scope, persons.list_persons, q, partner_id, sex, migrant_status,
-               page, per_page)
+    return await run_async(request, scope, person_views.list_persons, q, partner_id, sex,
+                           migrant_status, page, per_page)
 
 
 @router.get("/persons/{person_id}", response_model=PersonDetail,
             responses={404: {"description": "No such person in your scope"}})
-def get_person(request: Request, scope: Caller, person_id: PersonId) -> dict[str, Any]:
-    return run(request, scope, persons.get_person, person_id)
+async def get_person(request: Request, scope: Caller, person_id: PersonId) -> dict[str, Any]:
+    return await run_async(request, scope, person_views.get_person, person_id)
 
 
 @router.post("/persons", status_code=201, response_model=PersonCreated,
              responses={403: {"description": "Your role may not register"},
                         422: {"description": "A field is invalid"}})
-def register_person(request: Request, scope: Caller, body: PersonIn) -> dict[str, Any]:
-    return run(request, scope, persons.register_person, body)
+async def register_person(request: Request, scope: Caller, body: PersonIn) -> dict[str, Any]:
+    return await run_async(request, scope, persons.register_person, body)
 
 
 @router.put("/persons/{person_id}", response_model=PersonUpdated,
             responses={403: {"description": "Your role may not change records"},
                        404: {"description": "No such person in your scope"},
                        422: {"description": "A field is invalid"}})
-def update_person(request: Request, scope: Caller, person_id: PersonId,
-                  body: PersonIn) -> dict[str, Any]:
-    return run(request, scope, persons.update_person, person_id, body)
+async def update_person(request: Request, scope: Caller, person_id: PersonId,
+                        body: PersonIn) -> dict[str, Any]:
+    return await run_async(request, scope, persons.update_person, person_id, body)
 
 
 @router.post("/assistance", status_code=201, response_model=AssistanceOut,
              responses={403: {"description": "Your role may not record assistance"},
                         404: {"description": "No such person in your scope"},
                         422: {"description": "A field is invalid"}})
-def record_assistance(request: Request, scope: Caller, body: AssistanceIn) -> dict[str, Any]:
-    return run(request, scope, assistance.record_assistance, body)
+async def record_assistance(request: Request, scope: Caller, body: AssistanceIn) -> dict[str, Any]:
+    return await run_async(request, scope, assistance.record_assistance, body)
 
 
 @router.get("/dashboard", response_model=Dashboard,

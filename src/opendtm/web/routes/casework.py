@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from opendtm.domain.taxonomy import ReferralDirection, ReferralKind, ReferralStatus
@@ -13,18 +13,14 @@ from opendtm.services import referrals, screening
 from opendtm.services.access import Scope
 from opendtm.services.casework_inputs import ReferralIn, ReferralStatusIn, ScreeningIn
 
-from ..context import check_csrf, page_scope, run
+from ..context import run
 from ..render import page
 from .api import Caller
 from .casework_models import PersonReferrals, ReferralOut, ReferralPage, ScreeningOut, Screenings
+from .common import Form, Id, Responses, User, routers
 from .persons import _enum, _int, _submit
 
-router = APIRouter(include_in_schema=False)
-Responses = dict[int | str, dict[str, Any]]
-api = APIRouter(prefix="/api/v1", tags=["api"])
-User = Annotated[Scope, Depends(page_scope)]
-Form = Annotated[dict[str, Any], Depends(check_csrf)]
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+router, api = routers()
 NOT_FOUND: Responses = {404: {"description": "No such person in your scope"}}
 WRITE: Responses = {403: {"description": "Your role may not record this"},
          422: {"description": "A field is invalid"}}

@@ -5,31 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from opendtm.services import families
 from opendtm.services.access import Scope
 from opendtm.services.casework_inputs import FamilyAssistanceIn
 
-from ..context import check_csrf, page_scope, run
+from ..context import run
 from ..render import page
 from .api import Caller
 from .casework_models import FamilyAssisted, FamilyDetail, FamilyPage
+from .common import Form, Responses, User, partners, routers
+from .common import Id as FamilyId
 from .persons import CHOICES, _int, _submit
 
-router = APIRouter(include_in_schema=False)
-Responses = dict[int | str, dict[str, Any]]
-api = APIRouter(prefix="/api/v1", tags=["api"])
-User = Annotated[Scope, Depends(page_scope)]
-Form = Annotated[dict[str, Any], Depends(check_csrf)]
-FamilyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+router, api = routers()
 NOT_FOUND: Responses = {404: {"description": "No such family in your scope"}}
-
-
-def _partners(request: Request, scope: Scope) -> list[dict[str, Any]]:
-    return run(request, scope, lambda s, sc: [{"id": p.id, "name": p.name}
-                                              for p in sc.partners(s)])
 
 
 @router.get("/families")
@@ -39,7 +31,7 @@ def list_page(request: Request, scope: User, q: str | None = None,
                _int(partner_id), _int(page_no) or 1)
     fragment = request.headers.get("hx-request") == "true"
     return page(request, "_families.html" if fragment else "families.html", data,
-                partners=_partners(request, scope))
+                partners=partners(request, scope))
 
 
 def _family_page(request: Request, scope: Scope, family_id: int, values: dict[str, Any],

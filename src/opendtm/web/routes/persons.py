@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
@@ -16,17 +16,16 @@ from opendtm.domain.taxonomy import (
     Sex,
     TransportMode,
 )
-from opendtm.services import assistance, persons
+from opendtm.services import assistance, person_views, persons
 from opendtm.services.access import Scope
 from opendtm.services.inputs import AssistanceIn, PersonIn, field_errors, from_form
 
-from ..context import check_csrf, page_scope, run
+from ..context import run
 from ..render import page
+from .common import Form, User, partners
+from .common import Id as PersonId
 
 router = APIRouter(include_in_schema=False)
-User = Annotated[Scope, Depends(page_scope)]
-Form = Annotated[dict[str, Any], Depends(check_csrf)]
-PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 CHOICES = {
     "sex": [s.value for s in Sex], "migrant_status": [s.value for s in MigrantStatus],
     "type": [t.value for t in AssistanceType], "transport_mode": [m.value for m in TransportMode],
@@ -55,22 +54,18 @@ def home() -> Response:
 def list_persons(request: Request, scope: User, q: str | None = None,
                  partner_id: str | None = None, sex: str | None = None,
                  migrant_status: str | None = None, page_no: str | None = None) -> Response:
-    data = run(request, scope, persons.list_persons, (q or "")[:200] or None,
+    data = run(request, scope, person_views.list_persons, (q or "")[:200] or None,
                _int(partner_id), _enum(Sex, sex), _enum(MigrantStatus, migrant_status),
                _int(page_no) or 1)
-    partners = run(request, scope, lambda s, sc: [{"id": p.id, "name": p.name}
-                                                   for p in sc.partners(s)])
     fragment = request.headers.get("hx-request") == "true"
     return page(request, "_results.html" if fragment else "persons.html", data,
-                partners=partners, choices=CHOICES)
+                partners=partners(request, scope), choices=CHOICES)
 
 
 def _form_page(request: Request, scope: Scope, template: str, values: dict[str, Any],
                errors: dict[str, str], status: int = 200, **extra: Any) -> Response:
-    partners = run(request, scope, lambda s, sc: [{"id": p.id, "name": p.name}
-                                                   for p in sc.partners(s)])
     return page(request, template, {"values": values, "errors": errors}, status,
-                partners=partners, choices=CHOICES, **extra)
+                partners=partners(request, scope), choices=CHOICES, **extra)
 
 
 def _submit(request: Request, scope: Scope, model: type[BaseModel], form: dict[str, Any],
@@ -105,7 +100,7 @@ def register_person(request: Request, scope: User, form: Form) -> Response:
 
 @router.get("/persons/{person_id}")
 def person(request: Request, scope: User, person_id: PersonId) -> Response:
-    return page(request, "person.html", run(request, scope, persons.get_person, person_id))
+    return page(request, "person.html", run(request, scope, person_views.get_person, person_id))
 
 
 @router.get("/persons/{person_id}/edit")
@@ -129,7 +124,7 @@ def update_person(request: Request, scope: User, person_id: PersonId, form: Form
 @router.get("/persons/{person_id}/assistance")
 def new_assistance(request: Request, scope: User, person_id: PersonId) -> Response:
     scope.require_write()
-    subject = run(request, scope, persons.get_person, person_id)
+    subject = run(request, scope, person_views.get_person, person_id)
     return _form_page(request, scope, "assistance_form.html", {"person_id": person_id}, {},
                       subject=subject)
 
@@ -140,7 +135,7 @@ def record_assistance(request: Request, scope: User, person_id: PersonId, form: 
     form = {**form, "person_id": str(person_id)}
     result = _submit(request, scope, AssistanceIn, form, assistance.record_assistance)
     if "__errors__" in result:
-        subject = run(request, scope, persons.get_person, person_id)
+        subject = run(request, scope, person_views.get_person, person_id)
         return _form_page(request, scope, "assistance_form.html", form, result, 422,
                           subject=subject)
     return RedirectResponse(f"/persons/{person_id}", status_code=303)

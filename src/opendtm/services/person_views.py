@@ -1,0 +1,230 @@
+"""What the person list, the search and the person page show, read as plain columns.
+
+These are the busiest reads of the web and the API, so they select the columns they show
+(SQLAlchemy Core on the tables, no ORM entities) in as few statements as they can: the
+list is one statement (two with a search), the person page five, plus the audit entry.
+Names and documents are selected only for the roles that see them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, exists, false, or_, select
+from sqlalchemy.orm import Session
+
+from opendtm.domain.ages import age_in_months
+from opendtm.domain.namefold import fold_words
+from opendtm.domain.taxonomy import MigrantStatus, Role, Sex
+from opendtm.store.models import (
+    Assistance,
+    AuditEntry,
+    Family,
+    Partner,
+    Person,
+    PersonIdentity,
+    Screening,
+    ScreeningFinding,
+)
+
+from .access import NotFound, Scope
+from .search import matching_ids, newest_matches
+
+IDENTITY_FIELDS = ("given_name", "family_name", "patronymic", "document_type",
+                   "document_number", "phone")
+MAX_PER_PAGE = 100
+
+_PERSON = cast(Table, Person.__table__)
+_PARTNER = cast(Table, Partner.__table__)
+_IDENTITY = cast(Table, PersonIdentity.__table__)
+_FAMILY = cast(Table, Family.__table__)
+_SCREENING = cast(Table, Screening.__table__)
+_FINDING = cast(Table, ScreeningFinding.__table__)
+_HELP = cast(Table, Assistance.__table__)
+_AUDIT = cast(Table, AuditEntry.__table__)
+_SUMMARY = (_PERSON.c.id, _PERSON.c.beneficiary_id, _PERSON.c.partner_id,
+            _PARTNER.c.name.label("partner_name"), _PERSON.c.sex, _PERSON.c.date_of_birth,
+            _PERSON.c.age_years, _PERSON.c.nationality, _PERSON.c.migrant_status,
+            _PERSON.c.registered_on)
+_NAMES = tuple(_IDENTITY.c[f] for f in IDENTITY_FIELDS)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value.value if hasattr(value, "value") else value
+
+
+def _years(person: Any, on: dt.date) -> int | None:
+    months = age_in_months(on, person.date_of_birth, person.age_years, person.registered_on)
+    return None if months is None else months // 12
+
+
+def _summary(row: Any, partner_name: str, identity: Any, scope: Scope,
+             today: dt.date) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": row.id,
+        "beneficiary_id": row.beneficiary_id,
+        "partner": {"id": row.partner_id, "name": partner_name},
+        "sex": _plain(row.sex),
+        "age_years": _years(row, today),
+        "nationality": row.nationality,
+        "migrant_status": _plain(row.migrant_status),
+        "registered_on": row.registered_on.isoformat(),
+    }
+    if scope.identity:
+        out["identity"] = {f: getattr(identity, f) if identity is not None else None
+                           for f in IDENTITY_FIELDS}
+    return out
+
+
+def summary(person: Person, partner: Partner, identity: PersonIdentity | None,
+            scope: Scope) -> dict[str, Any]:
+    """A person as the list shows it, from ORM objects (review and family pages)."""
+    return _summary(person, partner.name, identity, scope, dt.date.today())
+
+
+def _columns(scope: Scope, *more: Any) -> Any:
+    """The select of the summary's columns (names only for the roles that see them), of
+    the persons in scope, with their partner (and identity); the scope's partner and
+    country are bound parameters (``Scope.bound``)."""
+    stmt = select(*_SUMMARY, *(_NAMES if scope.identity else ()), *more)
+    joined = _PERSON.join(_PARTNER, _PARTNER.c.id == _PERSON.c.partner_id)
+    if scope.identity:
+        joined = joined.outerjoin(_IDENTITY, _IDENTITY.c.person_id == _PERSON.c.id)
+    return scope.restrict_bound(stmt.select_from(joined), _PERSON.c.partner_id)
+
+
+def _summaries(rows: Any, scope: Scope) -> list[dict[str, Any]]:
+    today = dt.date.today()
+    return [_summary(r, r.partner_name, r, scope, today) for r in rows]
+
+
+# Statements are built once for each kind of scope and filter (building one costs more
+# Python than running it); the values are bound parameters.
+@lru_cache(maxsize=128)
+def _list_statement(scope: Scope, partner: bool, sex: bool, status: bool, paged: bool) -> Any:
+    stmt = _columns(scope)
+    if partner:
+        stmt = stmt.where(_PERSON.c.partner_id == bindparam("partner_id"))
+    if sex:
+        stmt = stmt.where(_PERSON.c.sex == bindparam("sex"))
+    if status:
+        stmt = stmt.where(_PERSON.c.migrant_status == bindparam("migrant_status"))
+    stmt = stmt.order_by(_PERSON.c.id.desc())
+    return stmt.offset(bindparam("offset")).limit(bindparam("limit")) if paged else stmt
+
+
+def list_persons(session: Session, scope: Scope, q: str | None = None,
+                 partner_id: int | None = None, sex: Sex | None = None,
+                 migrant_status: MigrantStatus | None = None, page: int = 1,
+                 per_page: int = 25) -> dict[str, Any]:
+    """One page of the persons in scope, newest first. ``q`` finds a partner code, and for
+    roles that see identities a name (either script) or a document number."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    kind = (scope.kind, partner_id is not None, sex is not None, migrant_status is not None)
+    params = {**scope.bound, "partner_id": partner_id, "sex": sex,
+              "migrant_status": migrant_status}
+    rows: Any
+    if q and q.strip():
+        only = scope.partner_id if scope.role is Role.PARTNER_CASEWORKER else partner_id
+        found, words = matching_ids(q.strip(), fold_words(q), scope.identity, only)
+        rows = newest_matches(session, _list_statement(*kind, False), found,
+                              (page - 1) * per_page, per_page + 1, {**params, **words})
+    else:
+        rows = session.execute(_list_statement(*kind, True), {
+            **params, "offset": (page - 1) * per_page, "limit": per_page + 1}).all()
+    items = _summaries(rows[:per_page], scope)
+    if scope.identity and items:
+        scope.audit(session, "list", "person", None,
+                    {"ids": [i["id"] for i in items], "q": q or None})
+    return {
+        "items": items,
+        "page": page,
+        "per_page": per_page,
+        "has_next": len(rows) > per_page,
+        "filters": {"q": q or None, "partner_id": partner_id, "sex": _plain(sex),
+                    "migrant_status": _plain(migrant_status)},
+    }
+
+
+@lru_cache(maxsize=32)
+def _person_statement(scope: Scope) -> Any:
+    # In a merge group: merged into another, or another merged into this one (partial
+    # index on merged_into_id); asked only of the roles that review.
+    merged_here = _PERSON.alias("merged")
+    group = (exists().where(merged_here.c.merged_into_id == _PERSON.c.id) if scope.review
+             else false())
+    stmt = _columns(scope, _PERSON.c.previous_country, _PERSON.c.merged_into_id,
+                    _PERSON.c.family_id, _FAMILY.c.family_code, group.label("has_merged"))
+    stmt = stmt.outerjoin(_FAMILY, _FAMILY.c.id == _PERSON.c.family_id)
+    return stmt.where(_PERSON.c.id == bindparam("person_id"))
+
+
+_MEMBERS = (select(_PERSON.c.id, _PERSON.c.beneficiary_id, _PERSON.c.sex)
+            .where(_PERSON.c.family_id == bindparam("family_id")).order_by(_PERSON.c.id))
+_FINDINGS = (select(_SCREENING.c.screened_on, _FINDING.c.vulnerability)
+             .join(_FINDING, _FINDING.c.screening_id == _SCREENING.c.id)
+             .where(_SCREENING.c.person_id == bindparam("person_id"))
+             .order_by(_SCREENING.c.screened_on, _SCREENING.c.id, _FINDING.c.vulnerability))
+_HELP_COLUMNS = select(_HELP.c.id, _HELP.c.type, _HELP.c.delivered_on, _HELP.c.person_id,
+                       _HELP.c.record_id, _HELP.c.return_from, _HELP.c.return_to,
+                       _HELP.c.transport_mode)
+_HELP_ORDER = (_HELP.c.delivered_on.desc(), _HELP.c.id.desc())
+_PERSON_HELP = (_HELP_COLUMNS.where(_HELP.c.person_id == bindparam("person_id"))
+                .order_by(*_HELP_ORDER).limit(100))
+_FAMILY_HELP = (_HELP_COLUMNS.where(or_(_HELP.c.person_id == bindparam("person_id"),
+                                        _HELP.c.family_id == bindparam("family_id")))
+                .order_by(*_HELP_ORDER).limit(100))
+_HISTORY = (select(_AUDIT.c.at, _AUDIT.c.actor, _AUDIT.c.action, _AUDIT.c.detail)
+            .where(_AUDIT.c.entity == "person", _AUDIT.c.entity_id == bindparam("entity_id"),
+                   _AUDIT.c.action.in_(("create", "update")))
+            .order_by(_AUDIT.c.id))
+
+
+def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]:
+    """The person page: summary, family, findings, help, history; NotFound outside scope."""
+    row = session.execute(_person_statement(scope.kind),
+                          {**scope.bound, "person_id": person_id}).first()
+    if row is None:
+        raise NotFound("person", person_id, "read")
+    out = _summaries([row], scope)[0]
+    out.update({"date_of_birth": _plain(row.date_of_birth),
+                "previous_country": row.previous_country, "can_edit": scope.write})
+    ids = {"person_id": person_id, "family_id": row.family_id}
+    out["family"] = None if row.family_id is None else {
+        "id": row.family_id, "family_code": row.family_code,
+        "members": [{"id": m.id, "beneficiary_id": m.beneficiary_id, "sex": _plain(m.sex)}
+                    for m in session.execute(_MEMBERS, ids)],
+    }
+    out["vulnerabilities"] = [
+        {"screened_on": f.screened_on.isoformat(), "vulnerability": f.vulnerability.value}
+        for f in session.execute(_FINDINGS, ids) if scope.visible(f.vulnerability)]
+    out["assistance"] = [
+        {"id": a.id, "type": a.type.value, "delivered_on": a.delivered_on.isoformat(),
+         "for_family": a.person_id is None, "record_id": a.record_id,
+         "return_from": a.return_from, "return_to": a.return_to,
+         "transport_mode": _plain(a.transport_mode)}
+        for a in session.execute(_PERSON_HELP if row.family_id is None else _FAMILY_HELP,
+                                 ids)]
+    out["history"] = history(session, scope, person_id)
+    out["merged_into_id"] = row.merged_into_id
+    out["can_unmerge"] = scope.review and (row.merged_into_id is not None
+                                           or bool(row.has_merged))
+    if scope.identity:
+        scope.audit(session, "read", "person", person_id)
+    return out
+
+
+def history(session: Session, scope: Scope, person_id: int) -> list[dict[str, Any]]:
+    """Who registered and changed the person, when; old and new values where allowed."""
+    out = []
+    for e in session.execute(_HISTORY, {"entity_id": str(person_id)}):
+        item: dict[str, Any] = {"at": e.at.isoformat(), "actor": e.actor, "action": e.action}
+        if scope.identity:
+            item["changes"] = (e.detail or {}).get("changes", {})
+        out.append(item)
+    return out
