@@ -127,14 +127,14 @@ def render_language(
     model: dict[str, Any], lang: str, config: BulletinConfig, out: Path, formats: Sequence[str]
 ) -> list[Path]:
     """``bulletin-<lang>.html`` and ``.pdf`` from the figures, as asked."""
-    page = html.render(model, lang, config)
+    pages = html.pages(model, lang, config, pdf="pdf" in formats)
     paths = []
     if "html" in formats:
         path = out / f"bulletin-{lang}.html"
-        path.write_text(page, "utf-8")
+        path.write_text(pages.html, "utf-8")
         paths.append(path)
-    if "pdf" in formats:
-        paths.append(pdf.write(page, out / f"bulletin-{lang}.pdf"))
+    if pages.pdf is not None:
+        paths.append(pdf.write(pages.pdf, out / f"bulletin-{lang}.pdf", pages.images))
     return paths
 
 
