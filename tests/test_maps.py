@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PIL import ImageFont
 
-from opendtm.publish import charts, maps, outlines
+from opendtm.publish import charts, mapgeometry, maps, outlines
 
 
 @pytest.mark.parametrize("by_region", [{}, {"Chui": 1}, {"Chui": 1, "Osh": 1},
@@ -53,7 +53,7 @@ def demo_map(lang: str, country: str) -> tuple[dict[str, Any], str]:
 def test_places_and_labels_stay_inside_the_frame(lang: str, country: str) -> None:
     """Where Vega drew each place and each label, measured with the font's own widths."""
     spec, svg = demo_map(lang, country)
-    project = maps._projection(spec["projection"]["fit"])
+    project = mapgeometry.fit(spec["projection"]["fit"], spec["width"], spec["height"]).project
     dots = re.findall(rf'aria-roledescription="circle" {_TRANSLATE}', svg)
     places = spec["datasets"]["places"]
     assert len(dots) == len(places) == len(DEMO[country][1])

@@ -25,8 +25,8 @@ BAR = "#1f6f8b"
 WIDTH = 380
 _PRECISION = re.compile(r"(\d\.\d)\d+")
 _ROOT = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
-# pixels of the PNG per CSS pixel: a map 460 px wide, printed 12 cm wide, at 240 dpi
-PRINT_SCALE = 2.5
+# pixels of the PNG per CSS pixel: a map 460 px wide is printed 12 cm wide at 195 dpi
+PRINT_SCALE = 2.0
 
 
 def bars(
@@ -101,6 +101,11 @@ def svg(spec: dict[str, Any]) -> str:
     width = float(spec.get("width", WIDTH))
     height = float(spec.get("height", 300))
     return _PRECISION.sub(r"\1", outlines.clip_paths(rendered, width, height))
+
+
+def warm() -> None:
+    """Start the chart renderer (its first chart costs about a second more than the next)."""
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
 def png(svg_text: str, scale: float = PRINT_SCALE) -> bytes:

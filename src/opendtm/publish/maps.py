@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
-import math
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -19,7 +19,7 @@ import altair as alt
 
 from opendtm.domain.gazetteer import UnknownPlace, gazetteer
 
-from . import i18n
+from . import i18n, mapgeometry
 
 WIDTH, HEIGHT = 460, 300
 BLUES = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")  # light to dark, one per class
@@ -53,12 +53,27 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
     covered = [f for f in features if f["properties"]["n"]] or features
     view = _grow(_union([box[id(f)] for f in covered]), 0.6)
     features = [f for f in features if _meets(box[id(f)], view)]
-    neighbours = [f for code, f in _outlines("") if code != country
+    near_codes = [code for code, f in _outlines("") if code != country
                   and _meets(_box(f["geometry"], ("", code)), view)]
     points = _points(lang, country, by_city)
-    _place_labels(points, _projection(covered))
-    used = tuple(p for p, *_ in PLACEMENTS if any(q["place"] == p for q in points))
-    spec: dict[str, Any] = json.loads(_template(axis, used))
+    fitted = mapgeometry.fit(covered, WIDTH, HEIGHT)
+    _place_labels(points, fitted.project)
+    # outlines cut to the view (and a margin) with no more points than the map can show:
+    # a fraction of what Vega would read and project
+    near = (fitted.min_step, fitted.box(WIDTH, HEIGHT, 30))
+    features = [{**f, "geometry": _thin(country, f["properties"]["code"], *near)}
+                for f in features]
+    features = [f for f in features if f["geometry"]]
+    covered = [f for f in features if f["properties"]["n"]] or features
+    neighbours = [{**f, "geometry": _thin("", code, *near)} for code, f in _outlines("")
+                  if code in near_codes]
+    neighbours = [f for f in neighbours if f["geometry"]]
+    used = {p["place"] for p in points}
+    spec: dict[str, Any] = json.loads(_template(axis))
+    # the template labels every placement: keep the layers of those in use (none, and no
+    # places either, when there is no place)
+    spec["layer"] = spec["layer"][:2] + [
+        layer for layer in spec["layer"][2:] if used and _placement(layer) in used | {None}]
     spec["layer"][1]["encoding"]["color"]["condition"]["scale"] = _classes(
         max(counts.values(), default=0))
     spec["projection"] = {"type": "mercator", "fit": covered}
@@ -67,11 +82,20 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
 
 
 @functools.cache
-def _template(axis: str, placements: tuple[str, ...]) -> str:
+def _template(axis: str) -> str:
     """The map's layers as Altair writes them, for a legend titled ``axis`` and labels at
-    ``placements``, as JSON; the colour scale, the projection and the data go in per map.
+    every placement, as JSON; the colour scale, the projection and the data go in per map.
     Altair builds it once per process: building it costs more than drawing the map."""
-    return json.dumps(altair_spec(axis, placements, {}))
+    return json.dumps(altair_spec(axis, tuple(p for p, *_ in PLACEMENTS), {}))
+
+
+def _placement(layer: dict[str, Any]) -> str | None:
+    """The placement a label layer draws (``None`` for the places' dots)."""
+    for step in layer.get("transform", []):
+        match = re.fullmatch(r"datum\.place == '(\w+)'", step.get("filter", ""))
+        if match:
+            return match.group(1)
+    return None
 
 
 def altair_spec(axis: str, placements: tuple[str, ...], scale: dict[str, Any]) -> dict[str, Any]:
@@ -115,6 +139,12 @@ def altair_spec(axis: str, placements: tuple[str, ...], scale: dict[str, Any]) -
         font="DejaVu Sans").configure_view(stroke="#999999")
     spec: dict[str, Any] = chart.to_dict(validate=False)
     return spec
+
+
+@functools.lru_cache(maxsize=512)
+def _thin(country: str, code: str, step: float, box: Box) -> dict[str, Any] | None:
+    """A unit's (or, with ``""``, a country's) outline near the map, thinned."""
+    return mapgeometry.thin(dict(_outlines(country))[code]["geometry"], step, box)
 
 
 @functools.cache
@@ -178,36 +208,6 @@ def _grow(box: Box, by: float) -> Box:
 
 def _meets(a: Box, b: Box) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
-
-
-def _projection(covered: list[dict[str, Any]]) -> Callable[[float, float], tuple[float, float]]:
-    """Where a place lands on the map: the Mercator projection fitted to the covered units,
-    as Vega fits it (scaled and centred so their outlines' points fill the view)."""
-    xs: list[float] = []
-    ys: list[float] = []
-
-    def mercator(lon: float, lat: float) -> tuple[float, float]:
-        return math.radians(lon), -math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list) and node and isinstance(node[0], int | float):
-            x, y = mercator(float(node[0]), float(node[1]))
-            xs.append(x)
-            ys.append(y)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    for feature in covered:
-        walk(feature["geometry"]["coordinates"])
-    k = min(WIDTH / ((max(xs) - min(xs)) or 1), HEIGHT / ((max(ys) - min(ys)) or 1))
-    tx, ty = (WIDTH - k * (max(xs) + min(xs))) / 2, (HEIGHT - k * (max(ys) + min(ys))) / 2
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        x, y = mercator(lon, lat)
-        return k * x + tx, k * y + ty
-
-    return project
 
 
 def _place_labels(points: list[dict[str, Any]],

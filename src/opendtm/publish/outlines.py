@@ -40,12 +40,8 @@ def clip(d: str, width: float, height: float) -> str:
         return d  # not a map's shapes, or lines rather than rings: left as drawn
     out: list[str] = []
     for sub in d.split("M")[1:]:
-        ring = [_point(p) for p in sub.rstrip("Z").split("L")]
-        for keep in _EDGES:
-            ring = _cut(ring, keep(width, height))
-            if not ring:
-                break
-        ring = _thin(ring)
+        ring = _thin(cut_ring([_point(p) for p in sub.rstrip("Z").split("L")],
+                              (0.0, 0.0, width, height)))
         if len(ring) >= 3:
             out.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + "Z")
     return "".join(out)
@@ -56,27 +52,25 @@ def _point(text: str) -> Point:
     return float(x), float(y)
 
 
-# each edge of the view: (is a point inside?, where does a segment cross the edge?)
+def cut_ring(ring: list[Point], box: tuple[float, float, float, float]) -> list[Point]:
+    """The part of a closed ring inside the rectangle ``(x0, y0, x1, y1)``; empty when none
+    of it is."""
+    x0, y0, x1, y1 = box
+    edges: tuple[Edge, ...] = (
+        ((lambda p: p[0] >= x0), (lambda a, b: _at_x(a, b, x0))),
+        ((lambda p: p[0] <= x1), (lambda a, b: _at_x(a, b, x1))),
+        ((lambda p: p[1] >= y0), (lambda a, b: _at_y(a, b, y0))),
+        ((lambda p: p[1] <= y1), (lambda a, b: _at_y(a, b, y1))),
+    )
+    for edge in edges:
+        if not ring:
+            break
+        ring = _cut(ring, edge)
+    return ring
+
+
+# an edge of the rectangle: (is a point inside?, where does a segment cross the edge?)
 Edge = tuple[Callable[[Point], bool], Callable[[Point, Point], Point]]
-
-
-def _left(w: float, h: float) -> Edge:
-    return (lambda p: p[0] >= 0), (lambda a, b: _at_x(a, b, 0.0))
-
-
-def _right(w: float, h: float) -> Edge:
-    return (lambda p: p[0] <= w), (lambda a, b: _at_x(a, b, w))
-
-
-def _top(w: float, h: float) -> Edge:
-    return (lambda p: p[1] >= 0), (lambda a, b: _at_y(a, b, 0.0))
-
-
-def _bottom(w: float, h: float) -> Edge:
-    return (lambda p: p[1] <= h), (lambda a, b: _at_y(a, b, h))
-
-
-_EDGES = (_left, _right, _top, _bottom)
 
 
 def _at_x(a: Point, b: Point, x: float) -> Point:
