@@ -4,6 +4,7 @@ the view; the charts' and maps' specs built from templates are those Altair buil
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape as html_unescape
 from pathlib import Path
@@ -142,3 +143,13 @@ def test_bar_spec_from_the_template_is_altairs(rows: list[tuple[str, int | None,
     fresh = charts.altair_bars(top, "человек", len(rows))
     assert {k: v for k, v in spec.items() if k != "datasets"} == fresh
     assert [d["label"] for d in spec["datasets"]["bars"]] == [r[0] for r in rows]
+
+
+def test_shipped_templates_are_what_altair_builds() -> None:
+    """The charts' and map's templates are kept as files; if Altair writes them otherwise
+    (a new version), this fails: write them again from ``charts.altair_bars(1, "", 1)`` and
+    ``maps.altair_spec("", every placement, {})``."""
+    bars = json.loads((charts.SPECS / "bars.vl.json").read_text("utf-8"))
+    assert bars == charts.altair_bars(1, "", 1)
+    shipped = json.loads((charts.SPECS / "map.vl.json").read_text("utf-8"))
+    assert shipped == maps.altair_spec("", tuple(p for p, *_ in maps.PLACEMENTS), {})

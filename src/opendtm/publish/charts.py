@@ -11,14 +11,15 @@ import functools
 import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-import altair as alt
 import vl_convert
 
 from . import i18n, outlines
 from .sections import Figure
 
+SPECS = Path(__file__).parent / "templates"  # the charts' and map's Vega-Lite templates
 FONT = "DejaVu Sans"
 PALETTE = {"m": "#1f4e79", "f": "#e07b39", "not_recorded": "#9a9a9a"}
 BAR = "#1f6f8b"
@@ -66,14 +67,16 @@ def _height(rows: int) -> int:
 
 @functools.cache
 def _template() -> str:
-    """The bar chart as Altair writes it, as JSON; the scale, the axis title, the height and
-    the data go in per chart. Altair builds it once per process: building it costs more
-    than drawing the chart."""
-    return json.dumps(altair_bars(1, "", 1))
+    """The bar chart as Altair writes it (``altair_bars(1, "", 1)``, kept as a file: building
+    it with Altair costs more than drawing the chart, and importing Altair more still); the
+    scale, the axis title, the height and the data go in per chart."""
+    return (SPECS / "bars.vl.json").read_text("utf-8")
 
 
 def altair_bars(top: int, axis: str, rows: int) -> dict[str, Any]:
     """The bar chart built by Altair, without its data: ``rows`` bars, the longest ``top``."""
+    import altair as alt
+
     base = alt.Chart(alt.NamedData(name="bars")).encode(
         y=alt.Y("label:N", sort=alt.EncodingSortField(field="order", op="min"), title=None,
                 axis=alt.Axis(labelLimit=280, labelFontSize=11, ticks=False)),

@@ -15,11 +15,10 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
-import altair as alt
-
 from opendtm.domain.gazetteer import UnknownPlace, gazetteer
 
 from . import i18n, mapgeometry
+from .charts import SPECS
 
 WIDTH, HEIGHT = 460, 300
 BLUES = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")  # light to dark, one per class
@@ -81,12 +80,19 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
     return spec
 
 
-@functools.cache
 def _template(axis: str) -> str:
-    """The map's layers as Altair writes them, for a legend titled ``axis`` and labels at
-    every placement, as JSON; the colour scale, the projection and the data go in per map.
-    Altair builds it once per process: building it costs more than drawing the map."""
-    return json.dumps(altair_spec(axis, tuple(p for p, *_ in PLACEMENTS), {}))
+    """The map's layers as Altair writes them, with a legend titled ``axis`` and labels at
+    every placement, as JSON (``altair_spec("", PLACEMENTS, {})`` is kept as a file:
+    building it with Altair costs more than drawing the map); the colour scale, the
+    projection and the data go in per map."""
+    spec = json.loads(_template_text())
+    spec["layer"][1]["encoding"]["color"]["condition"]["title"] = axis
+    return json.dumps(spec)
+
+
+@functools.cache
+def _template_text() -> str:
+    return (SPECS / "map.vl.json").read_text("utf-8")
 
 
 def _placement(layer: dict[str, Any]) -> str | None:
@@ -101,6 +107,8 @@ def _placement(layer: dict[str, Any]) -> str | None:
 def altair_spec(axis: str, placements: tuple[str, ...], scale: dict[str, Any]) -> dict[str, Any]:
     """The map's layers, built by Altair: neighbours, covered units shaded by ``scale``,
     the places (when there are ``placements`` for their labels) and their labels."""
+    import altair as alt
+
     layers: list[Any] = [
         alt.Chart(alt.NamedData(name="neighbours")).mark_geoshape(
             fill="#eeeeee", stroke="#bbbbbb", strokeWidth=0.5, clip=True
