@@ -4,6 +4,7 @@ the view; the charts' and maps' specs built from templates are those Altair buil
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from html import unescape as html_unescape
@@ -153,3 +154,18 @@ def test_shipped_templates_are_what_altair_builds() -> None:
     assert bars == charts.altair_bars(1, "", 1)
     shipped = json.loads((charts.SPECS / "map.vl.json").read_text("utf-8"))
     assert shipped == maps.altair_spec("", tuple(p for p, *_ in maps.PLACEMENTS), {})
+
+
+def test_the_pdf_fetches_only_the_images_it_was_given(tmp_path: Path) -> None:
+    from opendtm.publish import pdf
+
+    png = charts.png(charts.svg(charts.bars("en", [("a", 3, None)], "people")))
+    page = '<html><body><img src="opendtm-figure:1.png" style="width: 100px"></body></html>'
+    assert pdf.write(page, tmp_path / "ok.pdf", {"opendtm-figure:1.png": png}).stat().st_size
+    inline = "data:image/png;base64," + base64.b64encode(png).decode()
+    assert pdf.write(page.replace("opendtm-figure:1.png", inline), tmp_path / "inline.pdf")
+    for src in ("opendtm-figure:2.png", "file:///etc/hostname", "http://example.org/a.png"):
+        with pytest.raises(ValueError, match="names an image it does not hold"):
+            pdf.write(page.replace("opendtm-figure:1.png", src), tmp_path / "no.pdf",
+                      {"opendtm-figure:1.png": png})
+        assert not (tmp_path / "no.pdf").exists()  # nothing half-written
