@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -193,6 +195,8 @@ def pandas_figures(a: pa.Table, c: pa.Table, v: pa.Table) -> int:
 
 
 def demo_bulletin(url: str) -> float:
+    """The demo's bulletin built in this process, then end to end by the command line
+    (``opendtm bulletin --out DIR``: a new interpreter, its imports included)."""
     from opendtm.publish import config
     from opendtm.store.database import make_engine
 
@@ -201,6 +205,10 @@ def demo_bulletin(url: str) -> float:
         took, _ = timed("demo bulletin, HTML+PDF, en+ru", lambda: build(
             engine, Request(out=Path(out), config=config.load(), audience="internal")))
     engine.dispose()
+    with tempfile.TemporaryDirectory() as out:
+        timed("the same, `opendtm bulletin`", lambda: subprocess.run(
+            [sys.executable, "-m", "opendtm.cli.main", "--db", url, "bulletin",
+             "--audience", "internal", "--out", out], check=True, stdout=subprocess.DEVNULL))
     return took
 
 

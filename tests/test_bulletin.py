@@ -106,6 +106,20 @@ def test_pdf_carries_the_numbers_of_figures_json(internal: Path, lang: str) -> N
 
 
 @needs_poppler
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_pdf_draws_its_charts_as_images_at_print_resolution(internal: Path, lang: str) -> None:
+    """The PDF carries each chart and map as one image (with its transparency mask) at
+    about 190 dpi, where the HTML page carries the same charts as inline SVG."""
+    listing = subprocess.run(["pdfimages", "-list", str(internal / f"bulletin-{lang}.pdf")],
+                             check=True, capture_output=True, text=True).stdout
+    images = [line.split() for line in listing.splitlines()[2:]]
+    charts = [row for row in images if row[2] == "image"]
+    page = (internal / f"bulletin-{lang}.html").read_text("utf-8")
+    assert len(charts) == page.count("<svg") == 18
+    assert all(int(row[12]) >= 180 and int(row[13]) >= 180 for row in charts)  # x, y ppi
+
+
+@needs_poppler
 def test_internal_says_so_on_every_page(internal: Path) -> None:
     for lang, word in (("en", "INTERNAL"), ("ru", "ДЛЯ СЛУЖЕБНОГО ПОЛЬЗОВАНИЯ")):
         pages = pdf_pages(internal / f"bulletin-{lang}.pdf")

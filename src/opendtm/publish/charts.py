@@ -7,23 +7,27 @@ category keeps its row, has no bar and reads ``x``.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-import altair as alt
 import vl_convert
 
-from . import i18n
+from . import i18n, outlines
 from .sections import Figure
 
+SPECS = Path(__file__).parent / "templates"  # the charts' and map's Vega-Lite templates
 FONT = "DejaVu Sans"
 PALETTE = {"m": "#1f4e79", "f": "#e07b39", "not_recorded": "#9a9a9a"}
 BAR = "#1f6f8b"
 WIDTH = 380
 _PRECISION = re.compile(r"(\d\.\d)\d+")
-_PATH = re.compile(r'(<path[^>]*? d=")([^"]*)"')
-_POLYLINE = re.compile(r"(M-?[\d.]+,-?[\d.]+(L-?[\d.]+,-?[\d.]+)*Z?)+")
+_ROOT = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
+# pixels of the PNG per CSS pixel: a map 460 px wide is printed 12 cm wide at 195 dpi
+PRINT_SCALE = 2.0
 
 
 def bars(
@@ -48,6 +52,31 @@ def bars(
         for i, (label, n, colour) in enumerate(rows)
     ]
     top = max(known, default=1) or 1
+    spec: dict[str, Any] = json.loads(_template())
+    for layer in spec["layer"]:
+        layer["encoding"]["x"]["scale"]["domain"] = [0, top * 1.35]
+    spec["layer"][0]["encoding"]["x"]["title"] = axis
+    spec["height"] = _height(len(rows))
+    spec["datasets"] = {"bars": values}
+    return spec
+
+
+def _height(rows: int) -> int:
+    return max(60, 26 * rows)
+
+
+@functools.cache
+def _template() -> str:
+    """The bar chart as Altair writes it (``altair_bars(1, "", 1)``, kept as a file: building
+    it with Altair costs more than drawing the chart, and importing Altair more still); the
+    scale, the axis title, the height and the data go in per chart."""
+    return (SPECS / "bars.vl.json").read_text("utf-8")
+
+
+def altair_bars(top: int, axis: str, rows: int) -> dict[str, Any]:
+    """The bar chart built by Altair, without its data: ``rows`` bars, the longest ``top``."""
+    import altair as alt
+
     base = alt.Chart(alt.NamedData(name="bars")).encode(
         y=alt.Y("label:N", sort=alt.EncodingSortField(field="order", op="min"), title=None,
                 axis=alt.Axis(labelLimit=280, labelFontSize=11, ticks=False)),
@@ -62,55 +91,39 @@ def bars(
     ) + base.mark_text(align="left", dx=4, fontSize=11, color="#222").encode(
         x=alt.X("n:Q", scale=scale, impute=None), text="text:N",
     ).transform_calculate(n="datum.n === null ? 0 : datum.n")
-    height = max(60, 26 * len(rows))
-    spec: dict[str, Any] = chart.properties(width=WIDTH, height=height).configure(
+    spec: dict[str, Any] = chart.properties(width=WIDTH, height=_height(rows)).configure(
         font=FONT
     ).configure_view(stroke=None).to_dict(validate=False)
-    spec["datasets"] = {"bars": values}
     return spec
 
 
 def svg(spec: dict[str, Any]) -> str:
-    """The SVG, with coordinates to a tenth of a point and outlines trimmed outside the view
-    (a map's neighbouring countries come out a fraction of their size)."""
+    """The SVG, with coordinates to a tenth of a point and a map's outlines cut to its view
+    (see ``outlines``: neighbouring countries come out a fraction of their size)."""
     rendered: str = vl_convert.vegalite_to_svg(spec)
     width = float(spec.get("width", WIDTH))
     height = float(spec.get("height", 300))
-    rendered = _PATH.sub(lambda m: m.group(1) + _trim(m.group(2), width, height) + '"',
-                         rendered)
-    return _PRECISION.sub(r"\1", rendered)
+    return _PRECISION.sub(r"\1", outlines.clip_paths(rendered, width, height))
 
 
-def _trim(d: str, width: float, height: float, margin: float = 20.0) -> str:
-    """Drop the middle points of every run of consecutive points that lie beyond the same
-    edge of the view: the chord that replaces them stays beyond that edge, so nothing
-    visible changes."""
-    if len(d) < 400 or not _POLYLINE.fullmatch(d):
-        return d
-    out: list[str] = []
-    for sub in d.split("M")[1:]:
-        closed = sub.endswith("Z")
-        points = [tuple(map(float, p.split(","))) for p in sub.rstrip("Z").split("L")]
-
-        def side(pt: tuple[float, ...]) -> int:
-            x, y = pt
-            return (1 if x < -margin else 2 if x > width + margin else
-                    3 if y < -margin else 4 if y > height + margin else 0)
-
-        kept = []
-        for i, pt in enumerate(points):
-            s = side(pt)
-            inner = 0 < i < len(points) - 1
-            if inner and s and side(points[i - 1]) == s == side(points[i + 1]):
-                continue
-            kept.append(pt)
-        out.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in kept) + ("Z" if closed else ""))
-    return "".join(out)
+def warm() -> None:
+    """Start the chart renderer (its first chart costs about a second more than the next)."""
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
-def png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
-    rendered: bytes = vl_convert.vegalite_to_png(spec, scale=scale)
+def png(svg_text: str, scale: float = PRINT_SCALE) -> bytes:
+    """The chart as a PNG image, rasterised from its SVG (so Vega lays it out once): for the
+    PDF, where an image costs WeasyPrint nothing to draw and SVG paths cost it much."""
+    rendered: bytes = vl_convert.svg_to_png(svg_text, scale=scale)
     return rendered
+
+
+def size(svg_text: str) -> tuple[float, float]:
+    """The width and height of an SVG chart, in CSS pixels."""
+    root = _ROOT.search(svg_text)
+    if not root:
+        raise ValueError("not an SVG chart: no width and height on its root element")
+    return float(root.group(1)), float(root.group(2))
 
 
 def figure_spec(lang: str, fig: Figure) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -27,10 +28,32 @@ _env = Environment(
 ROW_KEYS = ("total", "male", "female", "not_recorded", "minors", "boys", "girls")
 
 
+@dataclass
+class Pages:
+    """One language of the bulletin: the HTML page (charts as inline SVG) and, when asked
+    for, the page WeasyPrint lays out as the PDF (the same page with the charts as PNG
+    images, ``images`` by the address the page gives them)."""
+
+    html: str
+    pdf: str | None = None
+    images: dict[str, bytes] = field(default_factory=dict)
+
+
 def render(
     model: dict[str, Any], lang: str, config: BulletinConfig,
     step: Callable[[str], None] | None = None,
 ) -> str:
+    """The HTML page of one language."""
+    return pages(model, lang, config, step=step).html
+
+
+def pages(
+    model: dict[str, Any], lang: str, config: BulletinConfig, *, pdf: bool = False,
+    step: Callable[[str], None] | None = None,
+) -> Pages:
+    """The HTML page of one language and, with ``pdf``, the page for the PDF; each chart
+    is laid out by Vega once, as SVG, and rasterised from that SVG for the PDF."""
+    images: dict[str, bytes] = {}
     start = dt.date.fromisoformat(model["period"]["from"])
     end = dt.date.fromisoformat(model["period"]["to"])
     sections = []
@@ -42,11 +65,18 @@ def render(
         figures = []
         for fig in country_figures(block):
             number += 1
+            svg = _strip_xml(charts.svg(_spec(lang, code, fig)))
+            image = None
+            if pdf:
+                src = f"opendtm-figure:{number}.png"
+                images[src] = charts.png(svg)
+                image = {"src": src, "width": charts.size(svg)[0]}
             figures.append({
                 "number": number,
                 "caption": i18n.text(lang, "figure", n=number,
                                      caption=i18n.text(lang, fig.caption, country=name)),
-                "svg": Markup(_strip_xml(charts.svg(_spec(lang, code, fig)))),
+                "svg": Markup(svg),
+                "image": image,
                 "suppressed": any(n is None for _, n in fig.rows),
             })
         sections.append({
@@ -61,7 +91,7 @@ def render(
         })
     prov = model["provenance"]
     page = _env.get_template("bulletin.html.j2")
-    return page.render(
+    context = dict(
         lang=lang,
         t=lambda key, **kw: i18n.text(lang, key, **kw),
         text=config.text(lang),
@@ -81,6 +111,8 @@ def render(
                                               "col_return", "col_food", "col_families",
                                               "col_cons")],
     )
+    return Pages(page.render(images=False, **context),
+                 page.render(images=True, **context) if pdf else None, images)
 
 
 def _spec(lang: str, country: str, fig: Figure) -> dict[str, Any]:

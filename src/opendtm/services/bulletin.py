@@ -14,8 +14,7 @@ import os
 import pickle
 import subprocess
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,9 @@ from sqlalchemy.engine import make_url
 
 from opendtm import __version__
 from opendtm.process import disclosure
-from opendtm.publish import html, hxl, i18n, pdf
+from opendtm.publish import html, hxl, i18n
 from opendtm.publish.config import BulletinConfig
+from opendtm.services.bulletin_worker import render_language
 from opendtm.services.stats import country_blocks
 from opendtm.store import dedup, facts, partners
 from opendtm.store.database import unit_of_work
@@ -66,76 +66,84 @@ class Result:
 
 
 def build(engine: Engine, req: Request, step: Step | None = None) -> Result:
-    model, skipped = figures_model(engine, req)
-    total = 1 + len(req.languages) * (("html" in req.formats) + ("pdf" in req.formats))
-    done = 0
-
-    def tick(label: str) -> None:
-        nonlocal done
-        done += 1
-        if step:
-            step(label, done, total)
-
-    req.out.mkdir(parents=True, exist_ok=True)
-    result = Result(model, skipped=skipped)
-    if "json" in req.formats:
-        path = req.out / "figures.json"
-        path.write_text(json.dumps(model, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        result.paths.append(path)
-    if "hxl" in req.formats:
-        result.paths += hxl.write(model["countries"], req.out / "hxl")
-    tick("figures")
     langs = list(req.languages) if {"html", "pdf"} & set(req.formats) else []
-    if langs and step:
-        step(f"charts and pages: {', '.join(langs)}", done, total)
-    pages: dict[str, list[Path]] = {}
-    for lang, paths in _pages(model, langs, req):
-        pages[lang] = paths
-        for path in paths:
-            tick(f"{lang} {path.suffix[1:].upper()}")
-    result.paths += [path for lang in langs for path in pages[lang]]
+    # with two languages and two cores or more, the second language is laid out by a
+    # Python process of its own (charts and PDF layout are CPU work that does not share the
+    # interpreter); it starts now, so that it is ready when the figures are counted
+    helpers = _Helpers(langs[1:] if len(langs) > 1 and (os.cpu_count() or 1) > 1 else [])
+    with helpers:
+        model, skipped = figures_model(engine, req)
+        total = 1 + len(langs) * (("html" in req.formats) + ("pdf" in req.formats))
+        done = 0
+
+        def tick(label: str) -> None:
+            nonlocal done
+            done += 1
+            if step:
+                step(label, done, total)
+
+        req.out.mkdir(parents=True, exist_ok=True)
+        result = Result(model, skipped=skipped)
+        if "json" in req.formats:
+            path = req.out / "figures.json"
+            path.write_text(json.dumps(model, ensure_ascii=False, indent=2) + "\n", "utf-8")
+            result.paths.append(path)
+        if "hxl" in req.formats:
+            result.paths += hxl.write(model["countries"], req.out / "hxl")
+        tick("figures")
+        if langs and step:
+            step(f"charts and pages: {', '.join(langs)}", done, total)
+        helpers.send(model, req)
+        pages: dict[str, list[Path]] = {}
+        for lang in langs:
+            if lang not in helpers.langs:
+                pages[lang] = render_language(model, lang, req.config, req.out, req.formats)
+            else:
+                pages[lang] = helpers.paths(lang)
+            for path in pages[lang]:
+                tick(f"{lang} {path.suffix[1:].upper()}")
+        result.paths += [path for lang in langs for path in pages[lang]]
     return result
 
 
-def _pages(
-    model: dict[str, Any], langs: list[str], req: Request
-) -> Iterator[tuple[str, list[Path]]]:
-    """The HTML and PDF of each language. With two languages and two cores or more, the
-    second language is laid out by a Python process of its own while this one lays out the
-    first (charts and PDF layout are CPU work that does not share the interpreter); the
-    figures are counted once, here."""
-    if len(langs) < 2 or (os.cpu_count() or 1) < 2:
-        for lang in langs:
-            yield lang, render_language(model, lang, req.config, req.out, req.formats)
-        return
-    with tempfile.TemporaryDirectory(prefix="opendtm-bulletin-") as tmp:
-        jobs = {}
-        for lang in langs[1:]:
-            job = Path(tmp) / f"{lang}.pickle"
-            job.write_bytes(pickle.dumps((model, lang, req.config, req.out, list(req.formats))))
-            jobs[lang] = (job, subprocess.Popen(
-                [sys.executable, "-m", "opendtm.services.bulletin_worker", str(job)]))
-        yield langs[0], render_language(model, langs[0], req.config, req.out, req.formats)
-        for lang, (job, proc) in jobs.items():
-            if proc.wait() != 0:
-                raise BulletinError(f"the {lang} bulletin could not be laid out (see the "
-                                    "message above)")
-            yield lang, [Path(p) for p in job.with_suffix(".paths").read_text().splitlines()]
+class _Helpers:
+    """The processes laying out the languages this one does not (see ``bulletin_worker``).
+    Leaving the ``with`` block before their job is sent (a failed build) ends them."""
 
+    def __init__(self, langs: list[str]) -> None:
+        self.langs = langs
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
-def render_language(
-    model: dict[str, Any], lang: str, config: BulletinConfig, out: Path, formats: Sequence[str]
-) -> list[Path]:
-    """``bulletin-<lang>.html`` and ``.pdf`` from the figures, as asked."""
-    page = html.render(model, lang, config)
-    paths = []
-    if "html" in formats:
-        path = out / f"bulletin-{lang}.html"
-        path.write_text(page, "utf-8")
-        paths.append(path)
-    if "pdf" in formats:
-        paths.append(pdf.write(page, out / f"bulletin-{lang}.pdf"))
-    return paths
+    def __enter__(self) -> _Helpers:
+        for lang in self.langs:
+            self.procs[lang] = subprocess.Popen(
+                [sys.executable, "-m", "opendtm.services.bulletin_worker"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        return self
+
+    def send(self, model: dict[str, Any], req: Request) -> None:
+        for lang, proc in self.procs.items():
+            assert proc.stdin is not None
+            proc.stdin.write(pickle.dumps((model, lang, req.config, req.out,
+                                           list(req.formats))))
+            proc.stdin.close()
+
+    def paths(self, lang: str) -> list[Path]:
+        proc = self.procs[lang]
+        assert proc.stdout is not None
+        out = proc.stdout.read()  # a few paths: the worker writes them as it ends
+        if proc.wait() != 0:
+            raise BulletinError(f"the {lang} bulletin could not be laid out (see the message "
+                                "above)")
+        return [Path(p) for p in out.decode().splitlines()]
+
+    def __exit__(self, *exc: object) -> None:
+        for proc in self.procs.values():
+            if proc.stdin and not proc.stdin.closed:
+                proc.kill()  # no job was sent: it has written nothing
+            proc.wait()
+            if proc.stdout:
+                proc.stdout.close()
 
 
 def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[str]]:

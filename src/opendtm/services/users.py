@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
@@ -23,8 +24,13 @@ WINDOW = dt.timedelta(minutes=15)
 MAX_USER_FAILURES = 5  # then the account is locked for WINDOW
 MAX_ADDR_FAILURES = 20  # then the address is refused for WINDOW
 SESSION_LIFETIME = dt.timedelta(hours=8)
-# A hash to verify against when the user does not exist, so both take the same time.
-_DUMMY = HASHER.hash("opendtm-no-such-user")
+
+
+@functools.cache
+def _dummy() -> str:
+    """A hash to verify against when there is no such user, so that a wrong name takes as
+    long as a wrong password; made on first use, not on every start of the command line."""
+    return HASHER.hash("opendtm-no-such-user")
 
 
 class SignInRefused(Exception):
@@ -132,7 +138,8 @@ def sign_in(session: Session, username: str, password: str, remote_addr: str | N
     user = session.scalar(select(User).where(User.username == username))
     ok = False
     try:
-        ok = HASHER.verify(user.password_hash if user and user.password_hash else _DUMMY, password)
+        known = user.password_hash if user and user.password_hash else None
+        ok = HASHER.verify(known or _dummy(), password)
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and user.active

@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from pyxform.errors import PyXFormError
-from pyxform.xls2xform import convert
 
 from opendtm.domain.problems import Problem
 from opendtm.domain.questionnaire import Sheets
@@ -47,7 +45,11 @@ def write_xlsform(sheets: Sheets, out: Path | io.BytesIO) -> None:
 
 
 def check_with_pyxform(path: Path) -> tuple[str | None, list[Problem]]:
-    """The XForm pyxform makes of the file, or the problem it found."""
+    """The XForm pyxform makes of the file, or the problem it found. pyxform is imported
+    here, not with the module: it takes most of a second, which every command paid."""
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2xform import convert
+
     try:
         result = convert(xlsform=str(path), warnings=[])
     except PyXFormError as exc:
