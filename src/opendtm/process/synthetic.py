@@ -52,6 +52,7 @@ def facts(rows: int, seed: int = 7, people_per_row: float = 0.4) -> tuple[
     p_prev = rng.choice(len(PREVIOUS) + 1, n_people)  # the last: not recorded
     person = rng.integers(0, n_people, rows)
     family_rows = rng.random(rows) < 0.03
+    family_head = (person // 3) * 3
     country_idx = p_country[person]
     partners = [f"{c} partner {i}" for c in codes for i in range(8)]
     partner_idx = country_idx * 8 + rng.integers(0, 8, rows)
@@ -70,7 +71,8 @@ def facts(rows: int, seed: int = 7, people_per_row: float = 0.4) -> tuple[
         "partner": strings(partners, partner_idx),
         "person_key": pa.array(person, pa.int64(), mask=family_rows),
         "family_id": pa.array(person // 3, pa.int64(), mask=~family_rows),
-        "family_nationality": strings(NATIONALITIES, p_nat[person], ~family_rows),
+        # a family's nationality is that of its first member: one per family
+        "family_nationality": strings(NATIONALITIES, p_nat[family_head], ~family_rows),
         "sex": strings(["m", "f", "-"], sex, family_rows | (sex == 2)),
         "age_months": pa.array(p_age[person] + days // 30, pa.int64(), mask=family_rows),
         "nationality": strings(NATIONALITIES, p_nat[person], family_rows),
