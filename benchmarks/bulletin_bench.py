@@ -48,8 +48,7 @@ def timed(label: str, fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def ibis_figures(a: pa.Table, c: pa.Table, v: pa.Table) -> int:
     con = figures.connect()
-    country = figures.compute(a, c, v, figures.COUNTRY, con)
-    partner = figures.compute(a, c, v, figures.PARTNER, con)
+    country, partner = figures.compute_levels(a, c, v, [figures.COUNTRY, figures.PARTNER], con)
     return len(country) + len(partner)
 
 

@@ -1,5 +1,6 @@
-"""The row breakdowns counted from the per-person bit sets equal the distinct counts over
-the assistance rows, at both scope levels, on facts where people meet several partners."""
+"""The row breakdowns counted from the per-person bit sets, and the countries' persons
+derived from their partners', equal the distinct counts over the assistance rows, at both
+scope levels, on facts where people meet several partners."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ def test_bitsets_equal_distinct_counts(keys: list[str]) -> None:
     fast = figures.compute(assist, contacts, vulns, keys, use_bits=True)
     slow = figures.compute(assist, contacts, vulns, keys, use_bits=False)
     assert fast == slow
+    both = figures.compute_levels(assist, contacts, vulns, [figures.COUNTRY, figures.PARTNER])
+    assert both[len(keys) - 1] == slow
     for block in fast.values():
         if "by_type" in block:
             assert sum(block["by_type"].values()) > block["individuals"]["total"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
+import ibis.common.exceptions as exc
 import ibis.expr.types as ir
 
 BITS = 63  # bits 0..62 of a signed BIGINT
@@ -33,6 +34,9 @@ class BitSets:
     def slots(self) -> list[tuple[str, str, str]]:
         """(breakdown, column, value) of every bit, numbered across all the columns."""
         return [(name, col, v) for name, (col, values) in self.columns.items() for v in values]
+
+    def bit_columns(self) -> list[str]:
+        return [f"bits_{j}" for j in range(0, (len(self.slots()) + BITS - 1) // BITS)]
 
     def aggregates(self, rows: ir.Table) -> dict[str, ir.Value]:
         """The per-person aggregates: the bits of all the columns' values packed 63 to a
@@ -76,6 +80,17 @@ class BitSets:
             for k, (name, _, value) in enumerate(slots):
                 result[name].append({**scope, "value": value, "n": int(row[f"m_{k}"] or 0)})
         return result
+
+
+def supported(con: ibis.BaseBackend) -> bool:
+    """Whether the engine has ``bit_or`` (DuckDB, PostgreSQL and SQLite do; Ibis has no
+    PySpark rule for it)."""
+    t = ibis.table({"x": "int64"}, name="t")
+    try:
+        con.compile(t.aggregate(b=(t.x & 1).bit_or()))
+    except exc.OperationNotDefinedError:
+        return False
+    return True
 
 
 def plan(

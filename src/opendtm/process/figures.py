@@ -4,12 +4,14 @@ The same expressions run on any Ibis backend; DuckDB is the default. Figures are
 for every *scope*: a country, and a partner within a country. Counting rules
 (``opendtm.domain.counting``) are applied here and nowhere else.
 
-The work is a few passes: one table of the persons counted in each scope (their sex,
-nationality, status, their age at their first assistance overall and within each group of
-help), from which every per-person figure of every group is one conditional aggregate;
-and the persons by type, category, region and return destination, origin and mode from
-bit sets the same table carries (``opendtm.process.bitsets``), so that each of those
-breakdowns is a scan of the persons rather than another distinct count over the rows.
+The work is a few passes: one table of the persons counted in each scope
+(``opendtm.process.person_table``: their sex, nationality, status, their age at their first
+assistance overall and within each group of help), from which every per-person figure of
+every group is one conditional aggregate; and the persons by type, category, region and
+return destination, origin and mode from bit sets the same table carries
+(``opendtm.process.bitsets``), so that each of those breakdowns is a scan of the persons
+rather than another distinct count over the rows. Computed for several levels at once
+(``compute_levels``), the persons of a country come from those of its partners.
 """
 
 from __future__ import annotations
@@ -22,14 +24,8 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from opendtm.domain.taxonomy import (
-    ADULT_AGE,
-    MIGRATION_LAW_TOPICS,
-    PRE_DEPARTURE,
-    AssistanceCategory,
-    AssistanceType,
-)
-from opendtm.process import bitsets
+from opendtm.domain.taxonomy import ADULT_AGE, MIGRATION_LAW_TOPICS, AssistanceType
+from opendtm.process import bitsets, person_table
 
 Scope = tuple[str, ...]
 Figures = dict[Scope, dict[str, Any]]
@@ -73,14 +69,48 @@ def compute(
     assist: pa.Table | ir.Table, contacts: pa.Table | ir.Table, vulns: pa.Table | ir.Table,
     keys: list[str], con: ibis.BaseBackend | None = None, use_bits: bool = True,
 ) -> Figures:
-    """All figures for each scope given by ``keys`` (COUNTRY or PARTNER).
+    """All figures for each scope given by ``keys`` (COUNTRY or PARTNER)."""
+    return compute_levels(assist, contacts, vulns, [keys], con, use_bits)[0]
+
+
+def compute_levels(
+    assist: pa.Table | ir.Table, contacts: pa.Table | ir.Table, vulns: pa.Table | ir.Table,
+    levels: list[list[str]], con: ibis.BaseBackend | None = None, use_bits: bool = True,
+) -> list[Figures]:
+    """All figures for each scope of each level of ``levels`` (such as COUNTRY and PARTNER).
 
     The facts are Arrow tables (run in memory on ``con``) or tables of ``con`` itself, such
-    as Spark tables on a cluster. ``use_bits=False`` counts the persons of every row
-    breakdown by a distinct count over the rows (the same figures, more passes)."""
+    as Spark tables on a cluster. The persons of the finest level are counted from the rows
+    and those of the coarser levels from them; on engines without ``bit_or`` the row
+    breakdowns are distinct counts over the rows. ``use_bits=False`` counts the persons of
+    every level and every row breakdown from the rows with distinct counts: the same
+    figures, more passes over the rows."""
     con = con or connect()
     a, c, v = (t if isinstance(t, ir.Table) else ibis.memtable(t)
                for t in (assist, contacts, vulns))
+    people = a.filter(a.person_key.notnull())
+    is_return = people.type == AssistanceType.RETURN.value
+    sets = (bitsets.plan(con, people, ROW_BREAKDOWNS, is_return)
+            if use_bits and bitsets.supported(con) else bitsets.BitSets())
+    finest = max(levels, key=len)
+    fine = _once(con, person_table.from_rows(people, finest, sets.aggregates(people)))
+    results = []
+    for keys in levels:
+        if keys == finest:
+            persons = fine
+        elif use_bits and keys == finest[:len(keys)]:
+            persons = _once(con, person_table.coarser(fine, keys, sets.bit_columns()))
+        else:
+            persons = _once(con, person_table.from_rows(people, keys, sets.aggregates(people)))
+        results.append(_level(con, (a, c, v), persons, sets, keys))
+    return results
+
+
+def _level(
+    con: ibis.BaseBackend, facts: tuple[ir.Table, ir.Table, ir.Table], persons: ir.Table,
+    sets: bitsets.BitSets, keys: list[str],
+) -> Figures:
+    a, c, v = facts
     out: Figures = defaultdict(dict)
 
     def put(path: str, rows: dict[Scope, Any]) -> None:
@@ -91,11 +121,6 @@ def compute(
                 node = node.setdefault(p, {})
             node[leaf] = value
 
-    people = a.filter(a.person_key.notnull())
-    is_return = people.type == AssistanceType.RETURN.value
-    sets = (bitsets.plan(con, people, ROW_BREAKDOWNS, is_return) if use_bits
-            else bitsets.BitSets())
-    persons = _once(con, _persons(people, keys, sets.aggregates(people)))
     for group, rows in _groups(con, persons, keys).items():
         put(group, rows)
     for col, (name, groups) in PERSON_BREAKDOWNS.items():
@@ -103,7 +128,8 @@ def compute(
             put(name if group == "individuals" else f"{group}.{name}", rows)
     for name, counted in sets.counts(con, persons, keys).items():
         put(name, _nest(counted, keys, "value"))
-    ret = people.filter(is_return)
+    people = a.filter(a.person_key.notnull())
+    ret = people.filter(people.type == AssistanceType.RETURN.value)
     for name, (col, only_return) in ROW_BREAKDOWNS.items():
         if name not in sets.columns:
             put(name, _unique_by(con, ret if only_return else people, keys, col))
@@ -132,32 +158,6 @@ def _once(con: ibis.BaseBackend, t: ir.Table) -> ir.Table:
         return t
     table: ir.Table = con.create_table(f"opendtm_{uuid.uuid4().hex}", t, temp=True)
     return table
-
-
-def _persons(people: ir.Table, keys: list[str], bits: dict[str, ir.Value]) -> ir.Table:
-    """One row per counted person in each scope: who they are, their age at the first
-    assistance in scope, whether (and at what age first) they got each group of help, and
-    the ``bits`` aggregates."""
-    age = people.age_months
-    got = {
-        "return": people.type == AssistanceType.RETURN.value,
-        "food_nfi": people.category == AssistanceCategory.FOOD_NFI.value,
-        "pre_departure": people.type.isin([t.value for t in PRE_DEPARTURE]),
-    }
-    flags: dict[str, ir.Value] = {}
-    for name, where in got.items():
-        flags[f"got_{name}"] = where.any()
-        flags[f"age_{name}"] = age.min(where=where)
-    persons = people.group_by([*keys, "person_key"]).aggregate(
-        sex=people.sex.arbitrary(),
-        age_months=age.min(),
-        nationality=people.nationality.arbitrary(),
-        migrant_status=people.migrant_status.arbitrary(),
-        previous_country=people.previous_country.arbitrary(),
-        **flags,
-        **bits,
-    )
-    return persons.mutate(returnee=persons.migrant_status == "returnee")
 
 
 def _groups(con: ibis.BaseBackend, p: ir.Table, keys: list[str]) -> dict[str, dict[Scope, Any]]:

@@ -55,8 +55,8 @@ def country_blocks(
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Figures of each wanted country, its partners' under ``by_partner``, and their checks."""
     con = con or figures.connect()
-    by_country = figures.compute(assist, contacts, vulns, figures.COUNTRY, con)
-    by_partner = figures.compute(assist, contacts, vulns, figures.PARTNER, con)
+    by_country, by_partner = figures.compute_levels(
+        assist, contacts, vulns, [figures.COUNTRY, figures.PARTNER], con)
     result: dict[str, Any] = {}
     problems: list[Problem] = []
     for country in wanted:
