@@ -34,9 +34,10 @@ def spark_backend(warehouse: Path):  # type: ignore[no-untyped-def]
 @pytest.mark.skipif(shutil.which("java") is None and not os.environ.get("JAVA_HOME"),
                     reason="PySpark needs a Java runtime")
 def test_figures_on_pyspark_equal_duckdb(tmp_path: Path) -> None:
-    # country scopes only: partner scopes run the same expressions with one more key
+    # both levels: the countries' persons are derived from the partners' on every engine
     assist, contacts, vulns = synthetic.facts(1500, seed=11)
-    expected = figures.compute(assist, contacts, vulns, figures.COUNTRY)
+    levels = [figures.COUNTRY, figures.PARTNER]
+    expected = figures.compute_levels(assist, contacts, vulns, levels)
     session, con = spark_backend(tmp_path / "warehouse")
     try:
         # Spark reads the Arrow tables as they are, nulls included
@@ -44,11 +45,14 @@ def test_figures_on_pyspark_equal_duckdb(tmp_path: Path) -> None:
         for name, table in (("assist", assist), ("contacts", contacts), ("vulns", vulns)):
             session.createDataFrame(table).createOrReplaceTempView(name)
             tables.append(con.table(name))
-        got = figures.compute(*tables, figures.COUNTRY, con)
+        got = figures.compute_levels(*tables, levels, con)
     finally:
         session.stop()
-    assert sorted(got) == sorted(expected) and len(expected) == 5
-    for scope, block in expected.items():
+    assert [sorted(g) for g in got] == [sorted(e) for e in expected]
+    assert len(expected[0]) == 5 and len(expected[1]) > 40
+    for block in expected[0].values():
         assert block["individuals"]["total"] > 0 and block["return"]["by_destination"]
-        assert got[scope] == block, scope
+    for level, blocks in zip(got, expected, strict=True):
+        for scope, block in blocks.items():
+            assert level[scope] == block, scope
     assert not (Path.cwd() / "spark-warehouse").exists()
