@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 
 from opendtm.domain.gazetteer import gazetteer
-from opendtm.process.dedup import LinkOptions
-from opendtm.services.matching import run_dedup, write_clusters_csv
 from opendtm.store import schema
 
 from .context import console, engine, handled, progress_steps
@@ -36,6 +34,9 @@ def dedup(
     ] = None,
 ) -> None:
     """Find duplicate person records; store candidate pairs and clusters for review."""
+    from opendtm.process.dedup import LinkOptions  # Splink only for this command
+    from opendtm.services.matching import run_dedup, write_clusters_csv
+
     with handled():
         options = LinkOptions(threshold=threshold, candidate_threshold=candidates,
                               backend=backend)

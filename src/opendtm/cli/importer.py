@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from opendtm.ingest.template_files import write_template
-from opendtm.services.importer import ImportOptions, ImportReport, import_file
-
 from .context import console, engine, err, fail, handled, progress_bar
+
+if TYPE_CHECKING:
+    from opendtm.services.importer import ImportReport
 
 SHOWN = 20
 
@@ -35,6 +35,10 @@ def import_command(
     out: Annotated[Path | None, typer.Option(help="Where to write the template.")] = None,
 ) -> None:
     """Import assistance records (one transaction per file), or write the template."""
+    # the readers (openpyxl, DuckDB, ijson) only for this command
+    from opendtm.ingest.template_files import write_template
+    from opendtm.services.importer import ImportOptions, import_file
+
     if str(file) == "template" and not file.exists():
         with handled():
             target = out or Path(f"assistance-template.{fmt}")

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from opendtm import __version__
 from opendtm.domain.gazetteer import gazetteer
-from opendtm.services.demo import load_demo
 from opendtm.services.reference import sync_gazetteer
 from opendtm.services.stats import key_figures
 from opendtm.store import schema
@@ -65,6 +64,8 @@ def init() -> None:
 @app.command()
 def demo() -> None:
     """Load the demo dataset (calibrated to the 2020-2021 Direct Assistance bulletin)."""
+    from opendtm.services.demo import load_demo  # the demo builder only for this command
+
     with handled():
         eng = engine()
         with progress_steps("demo", prefix="loading ") as step:

@@ -11,7 +11,6 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from opendtm.domain.problems import Problem
-from opendtm.services import survey as service
 from opendtm.store import schema
 
 from .context import console, engine, err, fail, handled, progress_steps
@@ -38,6 +37,8 @@ def _ready() -> Engine:
 def form(out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the .xlsx.")]
          ) -> None:
     """Write the shipped questionnaire (English and Russian) as an XLSForm."""
+    from opendtm.services import survey as service
+
     with handled():
         try:
             summary = service.write_form(out)
@@ -51,6 +52,8 @@ def form(out: Annotated[Path, typer.Option("--out", "-o", help="Where to write t
 @app.command()
 def register(path: Annotated[Path, typer.Argument(help="An XLSForm (.xlsx).")]) -> None:
     """Register an XLSForm so that its exports can be imported."""
+    from opendtm.services import survey as service
+
     with handled():
         try:
             summary, new = service.register_form(_ready(), path)
@@ -72,6 +75,8 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable report.")] = False,
 ) -> None:
     """Import a Kobo or ODK export of a registered form (re-importing changes nothing)."""
+    from opendtm.services import survey as service
+
     with handled():
         eng = _ready()
         with progress_steps("reading") as step:
@@ -106,6 +111,8 @@ def tabulate(
     catalogue: Annotated[Path | None, typer.Option(help="Indicator catalogue (TOML).")] = None,
 ) -> None:
     """Compute the figures of one bulletin theme from the imported submissions."""
+    from opendtm.services import survey as service
+
     with handled():
         figures = service.tabulate_theme(_ready(), theme, form_id, min_base, rules, catalogue)
         text = json.dumps(figures, ensure_ascii=False, indent=2, default=str)
@@ -126,6 +133,8 @@ def tabulate(
 @app.command()
 def demo() -> None:
     """Register the shipped form and import the synthetic demo submissions."""
+    from opendtm.services import survey as service
+
     with handled():
         eng = _ready()
         with progress_steps("demo") as step:
