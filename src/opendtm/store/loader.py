@@ -61,7 +61,7 @@ class Loader(Staging):
         self._temp("import_person", "AS SELECT partner_id, beneficiary_id, "
                    + ", ".join(f"max({c}) AS {c}" for c in attrs)
                    + ", max(return_from) AS previous_country, min(delivered_on) AS first_day "
-                   "FROM import_stage WHERE beneficiary_id IS NOT NULL "
+                   f"FROM {self._scan} WHERE beneficiary_id IS NOT NULL "
                    "GROUP BY partner_id, beneficiary_id")
         with bulk.loading(self.conn, "person", self._count("import_person")):
             created = sql(
@@ -73,8 +73,13 @@ class Loader(Staging):
                 "FROM person x WHERE x.partner_id = p.partner_id AND x.beneficiary_id = "
                 "p.beneficiary_id)")
         self._analyze("person", "import_person")
-        sql("UPDATE import_stage SET person_id = x.id FROM person x WHERE x.partner_id = "
-            "import_stage.partner_id AND x.beneficiary_id = import_stage.beneficiary_id")
+        if self.pg:
+            sql("UPDATE import_stage SET person_id = x.id FROM person x WHERE x.partner_id = "
+                "import_stage.partner_id AND x.beneficiary_id = import_stage.beneficiary_id")
+        else:  # row by row in file order: SQLite's join would write the rows in key order
+            sql("UPDATE import_stage SET person_id = (SELECT x.id FROM person x WHERE "
+                "x.partner_id = import_stage.partner_id AND x.beneficiary_id = "
+                "import_stage.beneficiary_id) WHERE beneficiary_id IS NOT NULL")
         self._analyze("import_stage")
         same = ("person.partner_id = p.partner_id AND person.beneficiary_id = "
                 "p.beneficiary_id")
@@ -111,10 +116,10 @@ class Loader(Staging):
             family_level = " AND c.person_id IS NULL" if subject == "family_id" else ""
             # The oldest open case of each subject: SQLite looks it up row by row through
             # the index; PostgreSQL joins (it would otherwise plan a loop per row).
-            lookup = (f"UPDATE import_stage SET case_id = (SELECT min(c.id) FROM case_file c "
-                      f"WHERE c.partner_id = import_stage.partner_id AND c.{subject} = "
-                      f"import_stage.{subject} AND c.status <> 'closed'{family_level}) "
-                      f"WHERE {scope}")
+            cases = (f"FROM case_file c WHERE c.partner_id = import_stage.partner_id AND "
+                     f"c.{subject} = import_stage.{subject} AND c.status <> 'closed'"
+                     f"{family_level}")
+            lookup = f"UPDATE import_stage SET case_id = (SELECT min(c.id) {cases}) WHERE {scope}"
             join = (f"UPDATE import_stage SET case_id = c.id FROM (SELECT c.partner_id, "
                     f"c.{subject}, min(c.id) AS id FROM case_file c JOIN (SELECT DISTINCT "
                     f"partner_id, {subject} FROM import_stage WHERE {scope}) s ON "
@@ -123,7 +128,8 @@ class Loader(Staging):
                     f"WHERE c.partner_id = import_stage.partner_id AND "
                     f"c.{subject} = import_stage.{subject} AND {qualified}")
             find = join if self.pg else lookup
-            sql(find)
+            # Before the new cases: only the rows that find one are written.
+            sql(find if self.pg else f"{lookup} AND EXISTS (SELECT 1 {cases})")
             family = "max(family_id)" if subject == "person_id" else "family_id"
             person = "person_id" if subject == "person_id" else "NULL"
             # At most one new case per row in scope (an upper bound is enough here).
@@ -131,7 +137,7 @@ class Loader(Staging):
                 sql(f"INSERT INTO case_file (partner_id, person_id, family_id, kind, status, "
                     f"opened_on) SELECT partner_id, {person}, {family}, CASE WHEN max(CASE WHEN "
                     "type = 'return' THEN 1 ELSE 0 END) = 1 THEN 'avr' ELSE 'general' END, 'open', "
-                    f"min(delivered_on) FROM import_stage WHERE {scope} GROUP BY partner_id, "
+                    f"min(delivered_on) FROM {self._scan} WHERE {scope} GROUP BY partner_id, "
                     f"{subject}")
             self._analyze("case_file")
             sql(find)

@@ -39,6 +39,9 @@ class Staging:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.pg = conn.dialect.name == "postgresql"
+        # Whole-table aggregates read the staging table in file order and sort: through the
+        # key index SQLite would read its wide rows in random order.
+        self._scan = "import_stage" if self.pg else "import_stage NOT INDEXED"
         self._stage: list[Sequence[Any]] = []
         self._seen: list[tuple[int, int, str, int]] = []
         self._known: dict[int, set[int]] = {}
