@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy import text
+
 from opendtm.store import bulk, findings
 from opendtm.store.staging import BATCH, Staging
 
@@ -155,6 +157,8 @@ class Loader(Staging):
         new = self._count("import_stage WHERE action = 'created'")
         insert = (f"INSERT INTO assistance (partner_id, record_id, {cols}) SELECT partner_id, "
                   f"record_id, {cols} FROM import_stage WHERE action = 'created'")
+        base = int(self.conn.execute(text("SELECT coalesce(max(id), 0) FROM assistance"))
+                   .scalar_one())
         with bulk.loading(self.conn, "assistance", new):
             if self.pg:
                 # The new ids come back from the insert itself: no second pass over the stage.
@@ -163,7 +167,7 @@ class Loader(Staging):
                 created = sql(f"WITH ins AS ({insert} RETURNING partner_id, record_id, id) "
                               "INSERT INTO import_new SELECT partner_id, record_id, id FROM ins")
             else:
-                created = sql(insert)
+                created = sql(insert + " ORDER BY row_no")
         sets = ", ".join(f"{c} = s.{c}" for c in _ASSISTANCE)
         updated = sql(f"UPDATE assistance SET {sets}, updated_at = CURRENT_TIMESTAMP FROM "
                       "import_stage s WHERE assistance.id = s.assistance_id AND "
@@ -184,6 +188,12 @@ class Loader(Staging):
             change = change.format(id="coalesce(s.assistance_id, n.id)", join="LEFT JOIN "
                                    "import_new n ON n.partner_id = s.partner_id AND "
                                    "n.record_id = s.record_id")
+        elif self._consecutive(base, created):
+            # SQLite gave the new rows the ids after the greatest, in file order.
+            params["base"] = base
+            change = change.format(id="coalesce(s.assistance_id, :base + sum(CASE WHEN "
+                                   "s.action = 'created' THEN 1 ELSE 0 END) OVER (ORDER BY "
+                                   "s.row_no ROWS UNBOUNDED PRECEDING))", join="")
         else:
             sql("UPDATE import_stage SET assistance_id = a.id FROM assistance a WHERE "
                 "import_stage.action = 'created' AND a.partner_id = import_stage.partner_id "
@@ -192,6 +202,14 @@ class Loader(Staging):
         with bulk.loading(self.conn, "import_change", staged):
             sql(change, params)
         return {"created": created, "updated": updated}
+
+    def _consecutive(self, base: int, created: int) -> bool:
+        """Whether the ``created`` new assistance rows hold exactly the ids after ``base``."""
+        count, low, high = self.conn.execute(text(
+            "SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM assistance "
+            "WHERE id > :b"), {"b": base}).one()
+        return bool(count == created and (not created or (low, high) == (base + 1,
+                                                                          base + created)))
 
     def changes(self, batch_id: int) -> Iterator[tuple[Any, ...]]:
         """The batch's change rows in order (for the audit digest), as plain tuples from the
