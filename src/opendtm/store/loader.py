@@ -129,9 +129,11 @@ class Loader(Staging):
                     f"c.status <> 'closed'{family_level} GROUP BY c.partner_id, c.{subject}) c "
                     f"WHERE c.partner_id = import_stage.partner_id AND "
                     f"c.{subject} = import_stage.{subject} AND {qualified}")
-            find = join if self.pg else lookup
-            # Before the new cases: only the rows that find one are written.
-            sql(find if self.pg else f"{lookup} AND EXISTS (SELECT 1 {cases})")
+            if self.pg:
+                sql(join)
+            elif self._open_cases(subject):  # only the rows that find one are written
+                sql(f"{lookup} AND EXISTS (SELECT 1 {cases})")
+            base = self.conn.execute(text("SELECT coalesce(max(id), 0) FROM case_file")).scalar()
             family = "max(family_id)" if subject == "person_id" else "family_id"
             person = "person_id" if subject == "person_id" else "NULL"
             # At most one new case per row in scope (an upper bound is enough here).
@@ -142,8 +144,23 @@ class Loader(Staging):
                     f"min(delivered_on) FROM {self._scan} WHERE {scope} GROUP BY partner_id, "
                     f"{subject}")
             self._analyze("case_file")
-            sql(find)
+            if self.pg:
+                sql(join)
+            else:  # every row left in scope gets its subject's new case, the only open one
+                sql("DELETE FROM import_case")
+                sql(f"INSERT INTO import_case SELECT partner_id, {subject}, id FROM case_file "
+                    "WHERE id > :b", {"b": base})
+                sql("UPDATE import_stage SET case_id = (SELECT n.id FROM import_case n WHERE "
+                    f"n.subject = import_stage.{subject} AND n.partner_id = "
+                    f"import_stage.partner_id) WHERE {scope}")
         self._analyze("import_stage")
+
+    def _open_cases(self, subject: str) -> bool:
+        """Whether a partner of the staged rows has an open case of a person (or family)."""
+        return self.conn.execute(text(
+            "SELECT 1 FROM (SELECT DISTINCT partner_id FROM import_stage) p WHERE EXISTS "
+            "(SELECT 1 FROM case_file c WHERE c.partner_id = p.partner_id AND "
+            f"c.{subject} IS NOT NULL AND c.status <> 'closed') LIMIT 1")).first() is not None
 
     def _analyze(self, *tables: str) -> None:
         """Fresh planner statistics after a bulk insert (PostgreSQL plans by them); on the
@@ -157,8 +174,6 @@ class Loader(Staging):
         new = self._count("import_stage WHERE action = 'created'")
         insert = (f"INSERT INTO assistance (partner_id, record_id, {cols}) SELECT partner_id, "
                   f"record_id, {cols} FROM import_stage WHERE action = 'created'")
-        base = int(self.conn.execute(text("SELECT coalesce(max(id), 0) FROM assistance"))
-                   .scalar_one())
         with bulk.loading(self.conn, "assistance", new):
             if self.pg:
                 # The new ids come back from the insert itself: no second pass over the stage.
@@ -167,7 +182,7 @@ class Loader(Staging):
                 created = sql(f"WITH ins AS ({insert} RETURNING partner_id, record_id, id) "
                               "INSERT INTO import_new SELECT partner_id, record_id, id FROM ins")
             else:
-                created = sql(insert + " ORDER BY row_no")
+                created = sql(insert)
         sets = ", ".join(f"{c} = s.{c}" for c in _ASSISTANCE)
         updated = sql(f"UPDATE assistance SET {sets}, updated_at = CURRENT_TIMESTAMP FROM "
                       "import_stage s WHERE assistance.id = s.assistance_id AND "
@@ -188,28 +203,12 @@ class Loader(Staging):
             change = change.format(id="coalesce(s.assistance_id, n.id)", join="LEFT JOIN "
                                    "import_new n ON n.partner_id = s.partner_id AND "
                                    "n.record_id = s.record_id")
-        elif self._consecutive(base, created):
-            # SQLite gave the new rows the ids after the greatest, in file order.
-            params["base"] = base
-            change = change.format(id="coalesce(s.assistance_id, :base + sum(CASE WHEN "
-                                   "s.action = 'created' THEN 1 ELSE 0 END) OVER (ORDER BY "
-                                   "s.row_no ROWS UNBOUNDED PRECEDING))", join="")
-        else:
-            sql("UPDATE import_stage SET assistance_id = a.id FROM assistance a WHERE "
-                "import_stage.action = 'created' AND a.partner_id = import_stage.partner_id "
-                "AND a.record_id = import_stage.record_id")
-            change = change.format(id="s.assistance_id", join="")
+        else:  # the ids through the unique key, without writing them into the stage
+            change = change.format(id="a.id", join="JOIN assistance a ON a.partner_id = "
+                                   "s.partner_id AND a.record_id = s.record_id")
         with bulk.loading(self.conn, "import_change", staged):
             sql(change, params)
         return {"created": created, "updated": updated}
-
-    def _consecutive(self, base: int, created: int) -> bool:
-        """Whether the ``created`` new assistance rows hold exactly the ids after ``base``."""
-        count, low, high = self.conn.execute(text(
-            "SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM assistance "
-            "WHERE id > :b"), {"b": base}).one()
-        return bool(count == created and (not created or (low, high) == (base + 1,
-                                                                          base + created)))
 
     def changes(self, batch_id: int) -> Iterator[tuple[Any, ...]]:
         """The batch's change rows in order (for the audit digest), as plain tuples from the
