@@ -31,7 +31,8 @@ class Loader(Staging):
     def apply(self, batch_id: int) -> dict[str, int]:
         """Write the staged rows; returns counts of what was created and updated."""
         sql, counts = self._sql, {}
-        sql("CREATE INDEX import_stage_person ON import_stage (partner_id, beneficiary_id)")
+        if self.pg:  # SQLite would walk it row by row over the wide staging rows
+            sql("CREATE INDEX import_stage_person ON import_stage (partner_id, beneficiary_id)")
         self._analyze("import_stage", "import_vuln")
         sql("UPDATE import_stage SET action = 'updated', assistance_id = a.id, "
             "old_person_id = a.person_id, old_family_id = a.family_id, old_case_id = a.case_id, "
@@ -41,10 +42,17 @@ class Loader(Staging):
             "import_record r WHERE import_stage.action = 'updated' AND r.partner_id = "
             "import_stage.partner_id AND r.record_id = import_stage.record_id AND "
             "r.vulnerabilities IS NOT NULL")
+        new_family = ("family_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM family f WHERE "
+                      "f.partner_id = s.partner_id AND f.family_code = s.family_code)")
         counts["families_created"] = sql(
-            "INSERT INTO family (partner_id, family_code) SELECT DISTINCT partner_id, family_code "
-            "FROM import_stage s WHERE family_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-            "family f WHERE f.partner_id = s.partner_id AND f.family_code = s.family_code)")
+            f"INSERT INTO family (partner_id, family_code) SELECT DISTINCT partner_id, "
+            f"family_code FROM import_stage s WHERE {new_family}" if self.pg else
+            # New families in the order of their first row by (partner, beneficiary, row).
+            "INSERT INTO family (partner_id, family_code) SELECT partner_id, family_code FROM "
+            "(SELECT partner_id, family_code, beneficiary_id, row_no, row_number() OVER "
+            "(PARTITION BY partner_id, family_code ORDER BY beneficiary_id NULLS FIRST, row_no) "
+            f"AS n FROM import_stage s WHERE {new_family}) t WHERE n = 1 ORDER BY partner_id, "
+            "beneficiary_id NULLS FIRST, row_no")
         sql("UPDATE import_stage SET family_id = f.id FROM family f WHERE f.partner_id = "
             "import_stage.partner_id AND f.family_code = import_stage.family_code")
         counts.update(self._persons())
