@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import inspect
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
-from importing import counts, row, write_csv
+from importing import ADD, counts, row, write_csv
 from opendtm.services.importer import ImportOptions, import_file
-from opendtm.store import schema
+from opendtm.store import bulk, schema
 from opendtm.store.bulk import REBUILD_AT
 from opendtm.store.database import make_engine
 from opendtm.store.models import Assistance
@@ -43,3 +45,34 @@ def test_large_load_keeps_every_index_and_stays_idempotent(db_url: str, tmp_path
     after = counts(engine)
     assert {k: v for k, v in after.items() if k not in ("import_batch", "audit_log")} == {
         k: v for k, v in first.items() if k not in ("import_batch", "audit_log")}
+
+
+def test_large_load_still_refuses_a_row_that_breaks_a_check(db_url: str, tmp_path: Path) -> None:
+    """SQLite checks a large load's CHECK constraints after the insert, not during it: a
+    bad row among many is still refused, and checks are enforced again afterwards."""
+    engine = make_engine(db_url)
+    schema.upgrade(engine)
+    small = import_file(engine, write_csv(tmp_path / "one.csv", [row("R1")]), ADD)
+    assert small.landed
+    n = REBUILD_AT + 10
+    cases = ("INSERT INTO case_file (partner_id, person_id, kind, status, opened_on) "
+             "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < :n) "
+             "SELECT p.partner_id, p.id, 'general', CASE WHEN k.i = :bad THEN 'lost' ELSE "
+             "'open' END, p.registered_on FROM k CROSS JOIN person p")
+    # pysqlite opens its transaction at the first write, as an import's staging does.
+    opening = text("DELETE FROM case_file WHERE id < 0")
+    with engine.connect() as conn:
+        with pytest.raises(IntegrityError, match="case_status"), conn.begin():
+            conn.execute(opening)
+            with bulk.loading(conn, "case_file", n):
+                conn.execute(text(cases), {"n": n, "bad": n - 3})
+        with conn.begin():
+            if conn.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
+            assert conn.execute(text("SELECT count(*) FROM case_file")).scalar() == 1
+            conn.execute(opening)
+            with bulk.loading(conn, "case_file", n):
+                conn.execute(text(cases), {"n": n, "bad": 0})
+            assert conn.execute(text("SELECT count(*) FROM case_file")).scalar() == n + 1
+            with pytest.raises(IntegrityError, match="case_status"):
+                conn.execute(text(cases), {"n": 1, "bad": 1})

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy import text
+
 from opendtm.store import bulk, findings
 from opendtm.store.staging import BATCH, Staging
 
@@ -29,7 +31,8 @@ class Loader(Staging):
     def apply(self, batch_id: int) -> dict[str, int]:
         """Write the staged rows; returns counts of what was created and updated."""
         sql, counts = self._sql, {}
-        sql("CREATE INDEX import_stage_person ON import_stage (partner_id, beneficiary_id)")
+        if self.pg:  # SQLite would walk it row by row over the wide staging rows
+            sql("CREATE INDEX import_stage_person ON import_stage (partner_id, beneficiary_id)")
         self._analyze("import_stage", "import_vuln")
         sql("UPDATE import_stage SET action = 'updated', assistance_id = a.id, "
             "old_person_id = a.person_id, old_family_id = a.family_id, old_case_id = a.case_id, "
@@ -39,10 +42,17 @@ class Loader(Staging):
             "import_record r WHERE import_stage.action = 'updated' AND r.partner_id = "
             "import_stage.partner_id AND r.record_id = import_stage.record_id AND "
             "r.vulnerabilities IS NOT NULL")
+        new_family = ("family_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM family f WHERE "
+                      "f.partner_id = s.partner_id AND f.family_code = s.family_code)")
         counts["families_created"] = sql(
-            "INSERT INTO family (partner_id, family_code) SELECT DISTINCT partner_id, family_code "
-            "FROM import_stage s WHERE family_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-            "family f WHERE f.partner_id = s.partner_id AND f.family_code = s.family_code)")
+            f"INSERT INTO family (partner_id, family_code) SELECT DISTINCT partner_id, "
+            f"family_code FROM import_stage s WHERE {new_family}" if self.pg else
+            # New families in the order of their first row by (partner, beneficiary, row).
+            "INSERT INTO family (partner_id, family_code) SELECT partner_id, family_code FROM "
+            "(SELECT partner_id, family_code, beneficiary_id, row_no, row_number() OVER "
+            "(PARTITION BY partner_id, family_code ORDER BY beneficiary_id NULLS FIRST, row_no) "
+            f"AS n FROM import_stage s WHERE {new_family}) t WHERE n = 1 ORDER BY partner_id, "
+            "beneficiary_id NULLS FIRST, row_no")
         sql("UPDATE import_stage SET family_id = f.id FROM family f WHERE f.partner_id = "
             "import_stage.partner_id AND f.family_code = import_stage.family_code")
         counts.update(self._persons())
@@ -61,7 +71,7 @@ class Loader(Staging):
         self._temp("import_person", "AS SELECT partner_id, beneficiary_id, "
                    + ", ".join(f"max({c}) AS {c}" for c in attrs)
                    + ", max(return_from) AS previous_country, min(delivered_on) AS first_day "
-                   "FROM import_stage WHERE beneficiary_id IS NOT NULL "
+                   f"FROM {self._scan} WHERE beneficiary_id IS NOT NULL "
                    "GROUP BY partner_id, beneficiary_id")
         with bulk.loading(self.conn, "person", self._count("import_person")):
             created = sql(
@@ -73,8 +83,13 @@ class Loader(Staging):
                 "FROM person x WHERE x.partner_id = p.partner_id AND x.beneficiary_id = "
                 "p.beneficiary_id)")
         self._analyze("person", "import_person")
-        sql("UPDATE import_stage SET person_id = x.id FROM person x WHERE x.partner_id = "
-            "import_stage.partner_id AND x.beneficiary_id = import_stage.beneficiary_id")
+        if self.pg:
+            sql("UPDATE import_stage SET person_id = x.id FROM person x WHERE x.partner_id = "
+                "import_stage.partner_id AND x.beneficiary_id = import_stage.beneficiary_id")
+        else:  # row by row in file order: SQLite's join would write the rows in key order
+            sql("UPDATE import_stage SET person_id = (SELECT x.id FROM person x WHERE "
+                "x.partner_id = import_stage.partner_id AND x.beneficiary_id = "
+                "import_stage.beneficiary_id) WHERE beneficiary_id IS NOT NULL")
         self._analyze("import_stage")
         same = ("person.partner_id = p.partner_id AND person.beneficiary_id = "
                 "p.beneficiary_id")
@@ -111,10 +126,10 @@ class Loader(Staging):
             family_level = " AND c.person_id IS NULL" if subject == "family_id" else ""
             # The oldest open case of each subject: SQLite looks it up row by row through
             # the index; PostgreSQL joins (it would otherwise plan a loop per row).
-            lookup = (f"UPDATE import_stage SET case_id = (SELECT min(c.id) FROM case_file c "
-                      f"WHERE c.partner_id = import_stage.partner_id AND c.{subject} = "
-                      f"import_stage.{subject} AND c.status <> 'closed'{family_level}) "
-                      f"WHERE {scope}")
+            cases = (f"FROM case_file c WHERE c.partner_id = import_stage.partner_id AND "
+                     f"c.{subject} = import_stage.{subject} AND c.status <> 'closed'"
+                     f"{family_level}")
+            lookup = f"UPDATE import_stage SET case_id = (SELECT min(c.id) {cases}) WHERE {scope}"
             join = (f"UPDATE import_stage SET case_id = c.id FROM (SELECT c.partner_id, "
                     f"c.{subject}, min(c.id) AS id FROM case_file c JOIN (SELECT DISTINCT "
                     f"partner_id, {subject} FROM import_stage WHERE {scope}) s ON "
@@ -122,8 +137,11 @@ class Loader(Staging):
                     f"c.status <> 'closed'{family_level} GROUP BY c.partner_id, c.{subject}) c "
                     f"WHERE c.partner_id = import_stage.partner_id AND "
                     f"c.{subject} = import_stage.{subject} AND {qualified}")
-            find = join if self.pg else lookup
-            sql(find)
+            if self.pg:
+                sql(join)
+            elif self._open_cases(subject):  # only the rows that find one are written
+                sql(f"{lookup} AND EXISTS (SELECT 1 {cases})")
+            base = self.conn.execute(text("SELECT coalesce(max(id), 0) FROM case_file")).scalar()
             family = "max(family_id)" if subject == "person_id" else "family_id"
             person = "person_id" if subject == "person_id" else "NULL"
             # At most one new case per row in scope (an upper bound is enough here).
@@ -131,11 +149,26 @@ class Loader(Staging):
                 sql(f"INSERT INTO case_file (partner_id, person_id, family_id, kind, status, "
                     f"opened_on) SELECT partner_id, {person}, {family}, CASE WHEN max(CASE WHEN "
                     "type = 'return' THEN 1 ELSE 0 END) = 1 THEN 'avr' ELSE 'general' END, 'open', "
-                    f"min(delivered_on) FROM import_stage WHERE {scope} GROUP BY partner_id, "
+                    f"min(delivered_on) FROM {self._scan} WHERE {scope} GROUP BY partner_id, "
                     f"{subject}")
             self._analyze("case_file")
-            sql(find)
+            if self.pg:
+                sql(join)
+            else:  # every row left in scope gets its subject's new case, the only open one
+                sql("DELETE FROM import_case")
+                sql(f"INSERT INTO import_case SELECT partner_id, {subject}, id FROM case_file "
+                    "WHERE id > :b", {"b": base})
+                sql("UPDATE import_stage SET case_id = (SELECT n.id FROM import_case n WHERE "
+                    f"n.subject = import_stage.{subject} AND n.partner_id = "
+                    f"import_stage.partner_id) WHERE {scope}")
         self._analyze("import_stage")
+
+    def _open_cases(self, subject: str) -> bool:
+        """Whether a partner of the staged rows has an open case of a person (or family)."""
+        return self.conn.execute(text(
+            "SELECT 1 FROM (SELECT DISTINCT partner_id FROM import_stage) p WHERE EXISTS "
+            "(SELECT 1 FROM case_file c WHERE c.partner_id = p.partner_id AND "
+            f"c.{subject} IS NOT NULL AND c.status <> 'closed') LIMIT 1")).first() is not None
 
     def _analyze(self, *tables: str) -> None:
         """Fresh planner statistics after a bulk insert (PostgreSQL plans by them); on the
@@ -178,11 +211,9 @@ class Loader(Staging):
             change = change.format(id="coalesce(s.assistance_id, n.id)", join="LEFT JOIN "
                                    "import_new n ON n.partner_id = s.partner_id AND "
                                    "n.record_id = s.record_id")
-        else:
-            sql("UPDATE import_stage SET assistance_id = a.id FROM assistance a WHERE "
-                "import_stage.action = 'created' AND a.partner_id = import_stage.partner_id "
-                "AND a.record_id = import_stage.record_id")
-            change = change.format(id="s.assistance_id", join="")
+        else:  # the ids through the unique key, without writing them into the stage
+            change = change.format(id="a.id", join="JOIN assistance a ON a.partner_id = "
+                                   "s.partner_id AND a.record_id = s.record_id")
         with bulk.loading(self.conn, "import_change", staged):
             sql(change, params)
         return {"created": created, "updated": updated}

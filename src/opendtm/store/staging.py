@@ -30,7 +30,8 @@ _EXTRA = ("action VARCHAR(10) DEFAULT 'created'", "person_id INTEGER", "family_i
 _VULN = STAGE_COLUMNS.index("vulnerabilities")
 
 BATCH = 5000
-TEMP_TABLES = ("import_stage", "import_seen", "import_vuln", "import_person", "import_new")
+TEMP_TABLES = ("import_stage", "import_seen", "import_vuln", "import_person", "import_new",
+               "import_case")
 
 
 class Staging:
@@ -39,6 +40,9 @@ class Staging:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.pg = conn.dialect.name == "postgresql"
+        # Whole-table aggregates read the staging table in file order and sort: through the
+        # key index SQLite would read its wide rows in random order.
+        self._scan = "import_stage" if self.pg else "import_stage NOT INDEXED"
         self._stage: list[Sequence[Any]] = []
         self._seen: list[tuple[int, int, str, int]] = []
         self._known: dict[int, set[int]] = {}
@@ -57,6 +61,9 @@ class Staging:
         self._temp("import_seen", "(row_no INTEGER PRIMARY KEY, partner_id INTEGER NOT NULL, "
                    "record_id VARCHAR(64) NOT NULL, row_hash BIGINT NOT NULL)")
         self._temp("import_vuln", "(row_no INTEGER NOT NULL, vulnerability VARCHAR(32) NOT NULL)")
+        if not self.pg:  # the cases an import opens, by subject (see the loader)
+            self._temp("import_case", "(partner_id INTEGER NOT NULL, subject INTEGER NOT NULL, "
+                       "id INTEGER NOT NULL, PRIMARY KEY (subject, partner_id)) WITHOUT ROWID")
 
     # -- staging ---------------------------------------------------------------------
 
