@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from opendtm.domain.labels import FORMER_LABELS, LABELS
 from opendtm.domain.taxonomy import (
     AssistanceType,
     ConsultationTopic,
@@ -85,46 +86,6 @@ INDEX: dict[str, int] = {c.name: i for i, c in enumerate(COLUMNS)}
 REQUIRED: tuple[str, ...] = ("record_id", "assistance_type", "assistance_date")
 PERSONAL: frozenset[str] = frozenset(c.name for c in COLUMNS if c.kind == "personal")
 
-# Labels of the allowed values, English and Russian; the checks accept code or label.
-LABELS: dict[str, tuple[str, str]] = {
-    "f": ("female", "женский"), "m": ("male", "мужской"),
-    "returnee": ("returnee", "возвращенец"), "stranded": ("stranded migrant", "застрявший мигрант"),
-    "food": ("food", "продукты питания"), "nfi": ("non-food items", "непродовольственные товары"),
-    "hygiene": ("hygiene and protective supplies", "средства гигиены и защиты"),
-    "clothing": ("clothing and shoes", "одежда и обувь"),
-    "baby_food": ("baby food", "детское питание"),
-    "shelter": ("temporary shelter", "временное жильё"),
-    "medical": ("medical", "медицинская помощь"),
-    "medicine": ("medicine", "лекарства"), "treatment": ("treatment", "лечение"),
-    "pcr_test": ("PCR test", "ПЦР-тест"),
-    "medical_exam": ("pre-departure medical examination", "медицинский осмотр перед отъездом"),
-    "return": ("assisted voluntary return", "добровольное возвращение"),
-    "transport": ("transportation", "транспорт"), "documents": ("documents", "документы"),
-    "consultation": ("consultation", "консультация"),
-    "monitoring": ("monitoring on arrival", "мониторинг по прибытии"),
-    "other": ("other", "другое"), "air": ("air", "воздушный"), "land": ("land", "наземный"),
-    "registration": ("registration", "регистрация"),
-    "residence_permit": ("residence permit", "вид на жительство"),
-    "citizenship": ("citizenship", "гражданство"),
-    "voluntary_return": ("voluntary return", "добровольное возвращение"),
-    "employment": ("employment", "трудоустройство"), "health": ("health", "здоровье"),
-    "vot": ("victim of trafficking", "жертва торговли людьми"),
-    "gbv": ("domestic or gender-based violence", "бытовое или гендерное насилие"),
-    "disability": ("disability", "инвалидность"), "pregnant": ("pregnancy", "беременность"),
-    "undocumented": ("undocumented", "без документов"),
-    "income_loss": ("loss of income", "потеря дохода"),
-    "child_no_services": ("children without access to services", "дети без доступа к услугам"),
-    "serious_illness": ("serious illness", "тяжёлое заболевание"),
-    "exploitation": ("exploitation", "эксплуатация"),
-    "migration_service": ("migration service", "миграционная служба"),
-    "women_family_department": ("women and family department", "отдел по делам женщин и семьи"),
-    "anti_trafficking_centre": ("anti-trafficking centre", "центр по борьбе с торговлей людьми"),
-    "consulate": ("consulate", "консульство"),
-    "labour_migration_agency": ("labour migration agency", "агентство трудовой миграции"),
-    "ngo": ("NGO", "НКО"), "hotline": ("hotline", "горячая линия"),
-    "fellow_migrants": ("fellow migrants", "другие мигранты"), "self": ("self", "сам(а)"),
-}  # fmt: skip
-
 # Spellings of the sex column beyond code and label.
 SEX_ALIASES: dict[str, str] = {
     "ж": "f", "жен": "f", "женщина": "f", "woman": "f", "female": "f", "f": "f",
@@ -152,7 +113,7 @@ def choice_lookup(column: str) -> dict[str, str]:
     for member in col.choices:
         code = member.value
         en, ru = LABELS.get(code, (code, code))
-        for spelling in (code, en, ru, code.replace("_", " ")):
+        for spelling in (code, en, ru, code.replace("_", " "), *FORMER_LABELS.get(code, ())):
             table[spelling.casefold()] = code
     if column == "sex":
         table.update(SEX_ALIASES)

@@ -150,10 +150,10 @@ LABELS = _pairs({
     },
     "vulnerability": {
         "vot": ("victims of trafficking", "жертвы торговли людьми"),
-        "gbv": ("domestic or gender-based violence", "домашнее или гендерное насилие"),
+        "gbv": ("domestic or gender-based violence", "бытовое или гендерное насилие"),
         "disability": ("disability", "инвалидность"),
         "pregnant": ("pregnancy", "беременность"),
-        "undocumented": ("undocumented status", "отсутствие документов"),
+        "undocumented": ("undocumented", "без документов"),
         "income_loss": ("loss of income", "потеря дохода"),
         "child_no_services": ("children without access to services",
                               "дети без доступа к услугам"),

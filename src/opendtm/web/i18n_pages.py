@@ -3,6 +3,9 @@ imports, bulletins and charts (merged into the catalogue of ``i18n``)."""
 
 from __future__ import annotations
 
+from opendtm.domain.labels import LABELS
+from opendtm.domain.taxonomy import ReferralKind, Vulnerability
+
 RU: dict[str, str] = {
     "Families": "Семьи", "No family found.": "Семья не найдена.",
     "Recipient": "Получатель",
@@ -11,23 +14,12 @@ RU: dict[str, str] = {
     "Vulnerability screening": "Оценка уязвимости", "Screened on": "Дата оценки",
     "Findings": "Выявлено", "none found": "ничего не выявлено",
     "Not screened yet.": "Оценка ещё не проводилась.", "New screening": "Новая оценка",
-    "vot": "жертва торговли людьми", "gbv": "насилие в семье или гендерное насилие",
-    "disability": "инвалидность", "pregnant": "беременность",
-    "undocumented": "нет документов", "income_loss": "потеря дохода",
-    "child_no_services": "ребёнок без доступа к услугам",
-    "serious_illness": "тяжёлое заболевание", "exploitation": "эксплуатация",
     "Referrals": "Перенаправления", "Record a referral": "Записать перенаправление",
     "No referral recorded.": "Перенаправлений нет.", "Referred on": "Дата",
     "Direction": "Направление", "Kind": "Куда / откуда", "Organisation": "Организация",
     "Status": "Статус", "referral_in": "к нам", "referral_out": "от нас",
     "pending": "ожидает", "accepted": "принято", "completed": "выполнено",
     "declined": "отклонено",
-    "migration_service": "миграционная служба",
-    "women_family_department": "отдел по делам женщин и семьи",
-    "anti_trafficking_centre": "центр по борьбе с торговлей людьми",
-    "consulate": "консульство", "labour_migration_agency": "агентство по трудовой миграции",
-    "ngo": "НКО", "hotline": "горячая линия", "fellow_migrants": "другие мигранты",
-    "self": "обратился сам",
     "Contacts": "Обращения", "Latest contacts": "Последние обращения", "Date": "Дата",
     "Register consultations": "Записать консультации", "From": "С", "To": "По",
     "Import": "Импорт", "Upload a file": "Загрузить файл", "File": "Файл",
@@ -52,17 +44,12 @@ RU: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
-    "vot": "victim of trafficking", "gbv": "domestic or gender-based violence",
-    "undocumented": "without documents", "income_loss": "loss of income",
-    "child_no_services": "child without access to services",
-    "serious_illness": "serious illness",
     "referral_in": "to us", "referral_out": "from us",
-    "migration_service": "migration service",
-    "women_family_department": "women and family department",
-    "anti_trafficking_centre": "anti-trafficking centre",
-    "labour_migration_agency": "labour migration agency", "ngo": "NGO",
-    "fellow_migrants": "fellow migrants", "self": "came on their own",
     "import_help": "A CSV or XLSX file in the assistance template (up to 10 MiB). The file "
                    "is first checked without writing anything; it lands only once confirmed, "
                    "and only whole.",
 }
+
+# The vulnerabilities and the kinds of referral are named as in the import template.
+for _code in (*Vulnerability, *ReferralKind):
+    EN[_code.value], RU[_code.value] = LABELS[_code.value]
