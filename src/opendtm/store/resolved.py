@@ -142,16 +142,15 @@ class Resolved:
             f"family_id), partner_id, NULL, family_id, {kind} FROM rp WHERE person_id IS NULL "
             "AND family_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ocf WHERE ocf.partner_id "
             "= rp.partner_id AND ocf.family_id = rp.family_id) GROUP BY partner_id, family_id")
+        # Each subject's case, keyed by the person's id or the family's id negated.
+        con.execute("CREATE TABLE cm AS SELECT partner_id, person_id AS subject, id FROM ocp "
+                    "UNION ALL SELECT partner_id, -family_id, id FROM ocf UNION ALL SELECT "
+                    "partner_id, coalesce(person_id, -family_id), id FROM nc")
         self.base_assistance = self._max("assistance")
         con.execute(
             f"CREATE TABLE a AS SELECT {self.base_assistance} + row_number() OVER (ORDER BY "
-            "row_no) AS id, rp.*, coalesce(o1.id, o2.id, n1.id, n2.id) AS case_id FROM rp "
-            "LEFT JOIN ocp o1 ON o1.partner_id = rp.partner_id AND o1.person_id = rp.person_id "
-            "LEFT JOIN ocf o2 ON rp.person_id IS NULL AND o2.partner_id = rp.partner_id AND "
-            "o2.family_id = rp.family_id LEFT JOIN nc n1 ON n1.person_id IS NOT NULL AND "
-            "n1.partner_id = rp.partner_id AND n1.person_id = rp.person_id LEFT JOIN nc n2 ON "
-            "rp.person_id IS NULL AND n2.person_id IS NULL AND n2.partner_id = rp.partner_id "
-            "AND n2.family_id = rp.family_id")
+            "row_no) AS id, rp.*, cm.id AS case_id FROM rp LEFT JOIN cm ON cm.partner_id = "
+            "rp.partner_id AND cm.subject = coalesce(rp.person_id, -rp.family_id)")
         con.execute("DROP VIEW rp")
         con.execute("DROP VIEW r")
         con.execute("DROP TABLE s")
