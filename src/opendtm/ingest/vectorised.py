@@ -66,6 +66,11 @@ class Checked:
         for batch in reader or ():
             yield list(zip(*(col.to_pylist() for col in batch.columns), strict=True))
 
+    def release(self) -> None:
+        """Drop the file's rows once what ``query`` gives has been copied out of them."""
+        self.con.execute("DROP TABLE f")
+        self.con.execute("DROP TABLE keep")
+
     def close(self) -> None:
         self.con.close()
         shutil.rmtree(self.spill, ignore_errors=True)

@@ -145,6 +145,8 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
                                           _writing(report, table.size, progress))
                 if direct is None:
                     _stage_checked(checked, loader, report, table.size, progress)
+                else:
+                    checked.release()
             loader.flush()
             for record_id, row, first in loader.conflicts():
                 report.add(Problem("conflicting-record", f"record_id {record_id!r} is also on "

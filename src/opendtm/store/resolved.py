@@ -34,6 +34,9 @@ _PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id", "mig
 _ASSISTANCE = ("id", "partner_id", "record_id", "case_id", "person_id", "family_id", "type",
                "delivered_on", "admin1_code", "city_id", "return_from", "return_to",
                "transport_mode", "consultation_topic")  # fmt: skip
+_KEPT = ("row_no", "rp.partner_id", "record_id", "row_hash", "person_id", "rp.family_id", "type",
+         "delivered_on", "admin1_code", "city_id", "return_from", "return_to", "transport_mode",
+         "consultation_topic", "vulnerabilities", "referral_kind", "referral_org")
 _PARAMS = "partner_id, record_id, row_hash, row_no, vulnerabilities"
 _FINDINGS = ("row_no", "partner_id", "record_id", "row_hash", "delivered_on", "person_id",
              "family_id", "case_id", "vulnerabilities", "referral_kind", "referral_org")
@@ -147,10 +150,14 @@ class Resolved:
                     "UNION ALL SELECT partner_id, -family_id, id FROM ocf UNION ALL SELECT "
                     "partner_id, coalesce(person_id, -family_id), id FROM nc")
         self.base_assistance = self._max("assistance")
+        # Only the columns written from here on, stored in id order (the file's): the
+        # writing reads them back in that order without sorting them again. Every id is
+        # given explicitly, so the order only keeps SQLite's inserts sequential.
         con.execute(
             f"CREATE TABLE a AS SELECT {self.base_assistance} + row_number() OVER (ORDER BY "
-            "row_no) AS id, rp.*, cm.id AS case_id FROM rp LEFT JOIN cm ON cm.partner_id = "
-            "rp.partner_id AND cm.subject = coalesce(rp.person_id, -rp.family_id)")
+            f"row_no) AS id, {', '.join(_KEPT)}, cm.id AS case_id FROM rp LEFT JOIN cm ON "
+            "cm.partner_id = rp.partner_id AND cm.subject = coalesce(rp.person_id, "
+            "-rp.family_id) ORDER BY id")
         con.execute("DROP VIEW rp")
         con.execute("DROP VIEW r")
         con.execute("DROP TABLE s")
@@ -203,12 +210,12 @@ class Resolved:
             self._findings()
         with _timed("assistance"), bulk.loading(conn, "assistance", self.total):
             counts["created"] = self._insert("assistance", _ASSISTANCE, "SELECT "
-                                             + ", ".join(_ASSISTANCE) + " FROM a ORDER BY id")
+                                             + ", ".join(_ASSISTANCE) + " FROM a")
         with _timed("import records"), bulk.loading(conn, "import_record", self.total):
             self._insert("import_record", f"(batch_id, {_PARAMS}) VALUES ({int(batch_id)}, "
                          "?, ?, ?, ?, ?)",
                          "SELECT partner_id, record_id, row_hash, row_no, vulnerabilities "
-                         "FROM a ORDER BY id", " ON CONFLICT (partner_id, record_id) DO UPDATE "
+                         "FROM a", " ON CONFLICT (partner_id, record_id) DO UPDATE "
                          "SET row_hash = excluded.row_hash, batch_id = excluded.batch_id, row_no = "
                          "excluded.row_no, vulnerabilities = excluded.vulnerabilities")
         with _timed("import changes"), bulk.loading(conn, "import_change", self.total):
@@ -256,7 +263,7 @@ class Resolved:
         """The rows that carry vulnerabilities or a referral, staged for ``findings``."""
         rows = "FROM a WHERE vulnerabilities IS NOT NULL OR referral_kind IS NOT NULL"
         vulns: list[tuple[int, str]] = []
-        for batch in self._rows(f"SELECT {', '.join(_FINDINGS)} {rows} ORDER BY row_no"):
+        for batch in self._rows(f"SELECT {', '.join(_FINDINGS)} {rows}"):
             self.staging._write("import_stage", _FINDINGS, batch)
             vulns.extend((r[0], v) for r in batch if r[8] for v in r[8].split())
         self.staging._write("import_vuln", ("row_no", "vulnerability"), vulns)
