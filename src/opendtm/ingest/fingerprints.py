@@ -68,7 +68,8 @@ def find(con: duckdb.DuckDBPyConnection, known: Callable[[int], set[int]]
 
 
 def staged_rows(joins: str) -> str:
-    """The query of the rows to write, as the row path's ``Record``: blanks are NULL."""
+    """The query of the rows to write, as the row path's ``Record``: blanks are NULL; in no
+    particular order (the first column is the row number)."""
     def blank(name: str) -> str:
         return f"nullif(f.t{I[name]}, '')"
 
@@ -85,4 +86,4 @@ def staged_rows(joins: str) -> str:
         f"nullif({value('vulnerabilities')}, ''), lref.v, lref.e, "
         + ", ".join(blank(n) for n in ("given_name", "family_name", "patronymic",
                                        "document_number", "phone"))
-        + f" FROM f JOIN keep k ON k.row_no = f.row_no {joins} ORDER BY f.row_no")
+        + f" FROM f JOIN keep k ON k.row_no = f.row_no {joins}")

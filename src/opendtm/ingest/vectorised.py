@@ -16,6 +16,7 @@ values of a several-answer column, rows DuckDB reads differently from Python's `
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -26,12 +27,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from opendtm.timing import timed
+
 from . import fingerprints
 from . import template as t
 from .checks import RowChecker
 from .mapping import Plan
 from .readers import Table
 
+log = logging.getLogger(__name__)
 # What Python's str.strip() removes, which the row path applies to every cell.
 WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 _INTS = ("age", "city")  # converters whose values are integers
@@ -54,13 +58,18 @@ class Checked:
     staged: int
     con: duckdb.DuckDBPyConnection
     spill: Path
-    query: str  # of the rows to stage
+    query: str  # of the rows to stage, in no particular order (see fingerprints.staged_rows)
 
     def batches(self, size: int) -> Iterator[list[tuple[Any, ...]]]:
         """The rows to stage, in the loader's staging order, ``size`` at a time."""
-        reader = self.con.sql(self.query).to_arrow_reader(size)
+        reader = self.con.sql(f"{self.query} ORDER BY 1").to_arrow_reader(size)
         for batch in reader or ():
             yield list(zip(*(col.to_pylist() for col in batch.columns), strict=True))
+
+    def release(self) -> None:
+        """Drop the file's rows once what ``query`` gives has been copied out of them."""
+        self.con.execute("DROP TABLE f")
+        self.con.execute("DROP TABLE keep")
 
     def close(self) -> None:
         self.con.close()
@@ -114,11 +123,12 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spill: Path, table: Table,
     source = _utf8(path, table, spill)
     width = len(table.columns)
     cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    con.execute(
-        f"CREATE TABLE raw AS SELECT * FROM read_csv({_lit(str(source))}, header = false, "
-        f"skip = {table.first_row - 1}, delim = {_lit(table.delimiter or ',')}, quote = '\"', "
-        f"escape = '\"', columns = {cols}, auto_detect = false, strict_mode = true, "
-        "null_padding = false)")
+    with timed(log, "read_csv"):
+        con.execute(
+            f"CREATE TABLE raw AS SELECT * FROM read_csv({_lit(str(source))}, header = false, "
+            f"skip = {table.first_row - 1}, delim = {_lit(table.delimiter or ',')}, "
+            f"quote = '\"', escape = '\"', columns = {cols}, auto_detect = false, "
+            "strict_mode = true, null_padding = false)")
     # str.strip() of every cell; most cells start and end with no space at all.
     con.execute("CREATE MACRO sp(c) AS c <= 32 OR c IN (133, 160, 5760, 8232, 8233, 8239, "
                 "8287, 12288) OR c BETWEEN 8192 AND 8202")
@@ -128,17 +138,19 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spill: Path, table: Table,
     # (a blank line, which Python counts as a row and DuckDB skips) goes to the row path.
     embedded = " + ".join(f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)"
                           for i in range(width))
-    records, inside = con.execute(f"SELECT count(*), coalesce(sum({embedded}), 0) "
-                                  "FROM raw").fetchall()[0] or (0, 0)
-    if table.first_row - 1 + records + inside != _newlines(source) or not records:
-        return None
+    with timed(log, "line count"):
+        records, inside = con.execute(f"SELECT count(*), coalesce(sum({embedded}), 0) "
+                                      "FROM raw").fetchall()[0] or (0, 0)
+        if table.first_row - 1 + records + inside != _newlines(source) or not records:
+            return None
     step(0, 0.3)
     trimmed = ", ".join(f"st(c{i}) AS c{i}" for i in range(width))
-    con.execute(f"CREATE TABLE f AS SELECT r + {table.first_row} AS row_no, "
-                + ", ".join(f"{_cell(plan, n)} AS t{n}" for n in range(N))
-                + f" FROM (SELECT rowid AS r, {trimmed} FROM raw) WHERE "
-                + " OR ".join(f"c{i} <> ''" for i in range(width)))
-    con.execute("DROP TABLE raw")
+    with timed(log, "stripping and mapping cells"):
+        con.execute(f"CREATE TABLE f AS SELECT r + {table.first_row} AS row_no, "
+                    + ", ".join(f"{_cell(plan, n)} AS t{n}" for n in range(N))
+                    + f" FROM (SELECT rowid AS r, {trimmed} FROM raw) WHERE "
+                    + " OR ".join(f"c{i} <> ''" for i in range(width)))
+        con.execute("DROP TABLE raw")
     rows_read = fingerprints.count(con, "f")
     if not rows_read:
         return None
@@ -146,18 +158,22 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spill: Path, table: Table,
     # As the row path: every row is placed (record id, country, partner) and fingerprinted;
     # only the rows that are neither repeated nor unchanged are checked further.
     country = I["country"]
-    _convert(con, checker, [c for c in checker._convs if c[0] == country], "f")
-    if _unplaced(con) or not _partners(con, checker):
-        return None
-    found = fingerprints.find(con, known)
+    with timed(log, "countries and partners"):
+        _convert(con, checker, [c for c in checker._convs if c[0] == country], "f")
+        if _unplaced(con) or not _partners(con, checker):
+            return None
+    with timed(log, "fingerprints, repeated and unchanged rows"):
+        found = fingerprints.find(con, known)
     if found is None:
         return None
     unchanged, duplicates, staged = found
     step(rows_read, 0.8)
     kept = "f JOIN keep k ON k.row_no = f.row_no"
-    joins = _convert(con, checker, [c for c in checker._convs if c[0] != country], kept)
-    if _bad_rows(con, checker, joins, kept):
-        return None
+    with timed(log, "conversions"):
+        joins = _convert(con, checker, [c for c in checker._convs if c[0] != country], kept)
+    with timed(log, "checks"):
+        if _bad_rows(con, checker, joins, kept):
+            return None
     return Checked(rows_read, unchanged, duplicates, staged, con, spill,
                    fingerprints.staged_rows(joins))
 

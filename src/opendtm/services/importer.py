@@ -22,6 +22,7 @@ from opendtm.ingest import vectorised
 from opendtm.ingest.checks import RowChecker
 from opendtm.ingest.mapping import Mapping, MappingError, load_mapping, plan
 from opendtm.ingest.readers import ReadError, Table, open_table
+from opendtm.store import resolved
 from opendtm.store.loader import Loader
 from opendtm.store.models import City, ImportBatch
 from opendtm.store.partners import PartnerDirectory
@@ -121,6 +122,7 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
     if report.errors:
         table.close()
         return report
+    checked: vectorised.Checked | None = None
     with engine.connect() as conn:
         trans = conn.begin()
         try:
@@ -133,11 +135,18 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
             loader = Loader(conn)
             checked = None if opts.row_by_row else vectorised.read(
                 path, table, column_plan, checker, loader.known, _reading(table, progress))
+            direct = None
             if checked is None:
                 _read(table, column_plan.apply, checker, loader, report, progress)
             else:
                 report.set_based = True
-                _stage_checked(checked, loader, report, table.size, progress)
+                _counted(checked, report)
+                direct = resolved.resolve(loader, checked.con, checked.query,
+                                          _writing(report, table.size, progress))
+                if direct is None:
+                    _stage_checked(checked, loader, report, table.size, progress)
+                else:
+                    checked.release()
             loader.flush()
             for record_id, row, first in loader.conflicts():
                 report.add(Problem("conflicting-record", f"record_id {record_id!r} is also on "
@@ -147,7 +156,9 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
             if report.errors:
                 trans.rollback()
                 return report
-            _land(session, loader, report, path, opts)
+            _land(session, direct or loader, loader, report, path, opts)
+            if direct is not None and progress:
+                progress(report.rows_read, table.size, table.size)
             loader.close()
             session.close()
             if opts.dry_run:
@@ -160,6 +171,8 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
             raise
         finally:
             table.close()
+            if checked is not None:
+                checked.close()
     return report
 
 
@@ -210,30 +223,41 @@ def _reading(table: Table, progress: Progress | None) -> Callable[[int, float], 
     return step
 
 
+def _counted(checked: vectorised.Checked, report: ImportReport) -> None:
+    """The counts and the repeated rows the set-based reading found."""
+    report.rows_read, report.unchanged = checked.rows_read, checked.unchanged
+    for row_no, first in checked.duplicates:
+        report.duplicates += 1
+        report.add(Problem("duplicate-row", f"same as row {first}; loaded once",
+                           "warning", report.file, row_no, "record_id"))
+
+
+def _writing(report: ImportReport, size: int,
+             progress: Progress | None) -> Callable[[float], None]:
+    """Progress of the rows written straight from DuckDB (after the reading's part)."""
+    def step(done: float) -> None:
+        if progress:
+            progress(report.rows_read, int(size * (READ + (1 - READ) * done)), size)
+
+    return step
+
+
 def _stage_checked(checked: vectorised.Checked, loader: Loader, report: ImportReport,
                    size: int, progress: Progress | None) -> None:
     """Stage what the set-based reading left to write (see ``ingest.vectorised``)."""
-    try:
-        report.rows_read, report.unchanged = checked.rows_read, checked.unchanged
-        for row_no, first in checked.duplicates:
-            report.duplicates += 1
-            report.add(Problem("duplicate-row", f"same as row {first}; loaded once",
-                               "warning", report.file, row_no, "record_id"))
-        done = 0
-        for batch in checked.batches(BATCH):
-            loader.stage_many(batch)
-            done += len(batch)
-            if progress:  # reading took the first part of the bar, staging the rest
-                share = READ + (1 - READ) * done / max(checked.staged, 1)
-                progress(report.rows_read, int(size * share), size)
-        if progress:
-            progress(report.rows_read, size, size)
-    finally:
-        checked.close()
+    done = 0
+    for batch in checked.batches(BATCH):
+        loader.stage_many(batch)
+        done += len(batch)
+        if progress:  # reading took the first part of the bar, staging the rest
+            share = READ + (1 - READ) * done / max(checked.staged, 1)
+            progress(report.rows_read, int(size * share), size)
+    if progress:
+        progress(report.rows_read, size, size)
 
 
-def _land(session: Session, loader: Loader, report: ImportReport, path: Path,
-          opts: ImportOptions) -> None:
+def _land(session: Session, writer: Loader | resolved.Resolved, loader: Loader,
+          report: ImportReport, path: Path, opts: ImportOptions) -> None:
     conn = loader.conn
     sha = hashlib.sha256()
     with path.open("rb") as fh:
@@ -246,21 +270,18 @@ def _land(session: Session, loader: Loader, report: ImportReport, path: Path,
         file_name=report.file[:255], file_sha256=sha.hexdigest(), file_size=path.stat().st_size,
         shape=report.shape or "", actor=opts.actor, options=options,
     ).returning(ImportBatch.id)).scalar_one()  # fmt: skip
-    counts = loader.apply(batch_id)
+    counts = writer.apply(batch_id)
     for key, value in counts.items():
         setattr(report, key, value)
     conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(
         rows_read=report.rows_read, created=report.created, updated=report.updated,
         unchanged=report.unchanged, duplicates=report.duplicates))  # fmt: skip
-    digest = hashlib.sha256()
-    for change in loader.changes(batch_id):
-        digest.update(("\x1f".join(map(str, change)) + "\n").encode())
     report.batch_id = batch_id
     record(session, opts.actor, "import", "import_batch", str(batch_id), {
         "file": report.file, "sha256": sha.hexdigest(), "rows_read": report.rows_read,
         "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
         "duplicates": report.duplicates, "partners_added": report.partners_added,
-        "changes_sha256": digest.hexdigest(),
+        "changes_sha256": writer.changes_sha256(batch_id),
         "vulnerabilities_removed": report.vulnerabilities_removed,
         "vulnerabilities_removed_rows": sorted({row for row, _ in loader.dropped})[:1000],
     }, opts.remote_addr)  # fmt: skip

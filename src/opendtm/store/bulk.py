@@ -20,6 +20,7 @@ import back.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from opendtm.store.models import Base
+from opendtm.timing import timed
+
+log = logging.getLogger(__name__)
 
 # Below this many new rows, keeping indexes and keys up to date row by row is cheaper.
 REBUILD_AT = 20_000
@@ -59,10 +63,11 @@ def loading(conn: Connection, table: str, new: int) -> Iterator[None]:
         conn.execute(DropIndex(index))
     with _checks_after(conn, meta):
         yield
-    for index in indexes:
-        conn.execute(CreateIndex(index))
-    for key in keys:
-        conn.execute(AddConstraint(key))
+    with timed(log, f"{table}: indexes and keys created again"):
+        for index in indexes:
+            conn.execute(CreateIndex(index))
+        for key in keys:
+            conn.execute(AddConstraint(key))
 
 
 @contextmanager
@@ -84,8 +89,9 @@ def _checks_after(conn: Connection, table: Table) -> Iterator[None]:
              for c in checks}
     broken = " OR ".join(f"NOT ({e})" for e in exprs.values())
     query = f"SELECT 1 FROM {table.name} WHERE id > :b AND ({{}}) LIMIT 1"
-    if conn.execute(text(query.format(broken)), {"b": base}).first() is None:
-        return
+    with timed(log, f"{table.name}: CHECK constraints"):
+        if conn.execute(text(query.format(broken)), {"b": base}).first() is None:
+            return
     name = next(n for n, e in exprs.items()
                 if conn.execute(text(query.format(f"NOT ({e})")), {"b": base}).first())
     raise IntegrityError(query.format(f"NOT ({exprs[name]})"), {"b": base},

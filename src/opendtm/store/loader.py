@@ -8,10 +8,11 @@ the caller's connection and inside the caller's transaction. No ORM object per r
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from opendtm.store import bulk, findings
 from opendtm.store.staging import BATCH, Staging
@@ -22,6 +23,35 @@ _ASSISTANCE = ("case_id", "person_id", "family_id", "type", "delivered_on", "adm
                "city_id", "return_from", "return_to", "transport_mode", "consultation_topic")
 _STAGE_KEYS = ("import_stage (row_no, partner_id, record_id, beneficiary_id, family_code, "
                "action, person_id, family_id, case_id, delivered_on, vulnerabilities)")
+
+
+def update_persons(conn: Connection) -> int:
+    """Persons of ``import_person`` already in the store take its values where it has one
+    (a blank never erases), and their identities likewise; returns the persons changed."""
+    def sql(statement: str) -> int:
+        return conn.execute(text(statement)).rowcount
+
+    same = ("person.partner_id = p.partner_id AND person.beneficiary_id = "
+            "p.beneficiary_id")
+    sets = [f"{c} = coalesce(p.{c}, person.{c})" for c in (*_PERSON, "migrant_status")]
+    differs = " OR ".join(f"coalesce(p.{c}, person.{c}) IS DISTINCT FROM person.{c}"
+                          for c in (*_PERSON, "migrant_status"))
+    updated = sql(f"UPDATE person SET {', '.join(sets)}, updated_at = CURRENT_TIMESTAMP "
+                  f"FROM import_person p WHERE {same} AND ({differs})")
+    any_id = " OR ".join(f"p.{c} IS NOT NULL" for c in _IDENTITY)
+    sql(f"INSERT INTO person_identity (person_id, {', '.join(_IDENTITY)}) SELECT "
+        f"x.id, {', '.join('p.' + c for c in _IDENTITY)} FROM import_person p JOIN person x "
+        "ON x.partner_id = p.partner_id AND x.beneficiary_id = p.beneficiary_id "
+        f"WHERE ({any_id}) AND NOT EXISTS (SELECT 1 FROM person_identity i "
+        "WHERE i.person_id = x.id)")
+    isets = ", ".join(f"{c} = coalesce(p.{c}, person_identity.{c})" for c in _IDENTITY)
+    idiff = " OR ".join(f"coalesce(p.{c}, person_identity.{c}) IS DISTINCT FROM "
+                        f"person_identity.{c}" for c in _IDENTITY)
+    sql(f"UPDATE person_identity SET {isets}, updated_at = CURRENT_TIMESTAMP FROM "
+        "import_person p JOIN person x ON x.partner_id = p.partner_id AND "
+        "x.beneficiary_id = p.beneficiary_id WHERE person_identity.person_id = x.id "
+        f"AND ({idiff})")
+    return updated
 
 
 class Loader(Staging):
@@ -91,26 +121,7 @@ class Loader(Staging):
                 "x.partner_id = import_stage.partner_id AND x.beneficiary_id = "
                 "import_stage.beneficiary_id) WHERE beneficiary_id IS NOT NULL")
         self._analyze("import_stage")
-        same = ("person.partner_id = p.partner_id AND person.beneficiary_id = "
-                "p.beneficiary_id")
-        sets = [f"{c} = coalesce(p.{c}, person.{c})" for c in (*_PERSON, "migrant_status")]
-        differs = " OR ".join(f"coalesce(p.{c}, person.{c}) IS DISTINCT FROM person.{c}"
-                              for c in (*_PERSON, "migrant_status"))
-        updated = sql(f"UPDATE person SET {', '.join(sets)}, updated_at = CURRENT_TIMESTAMP "
-                      f"FROM import_person p WHERE {same} AND ({differs})")
-        any_id = " OR ".join(f"p.{c} IS NOT NULL" for c in _IDENTITY)
-        sql(f"INSERT INTO person_identity (person_id, {', '.join(_IDENTITY)}) SELECT "
-            f"x.id, {', '.join('p.' + c for c in _IDENTITY)} FROM import_person p JOIN person x "
-            "ON x.partner_id = p.partner_id AND x.beneficiary_id = p.beneficiary_id "
-            f"WHERE ({any_id}) AND NOT EXISTS (SELECT 1 FROM person_identity i "
-            "WHERE i.person_id = x.id)")
-        isets = ", ".join(f"{c} = coalesce(p.{c}, person_identity.{c})" for c in _IDENTITY)
-        idiff = " OR ".join(f"coalesce(p.{c}, person_identity.{c}) IS DISTINCT FROM "
-                            f"person_identity.{c}" for c in _IDENTITY)
-        sql(f"UPDATE person_identity SET {isets}, updated_at = CURRENT_TIMESTAMP FROM "
-            "import_person p JOIN person x ON x.partner_id = p.partner_id AND "
-            "x.beneficiary_id = p.beneficiary_id WHERE person_identity.person_id = x.id "
-            f"AND ({idiff})")
+        updated = update_persons(self.conn)
         return {"persons_created": created, "persons_updated": updated}
 
     def _cases(self) -> None:
@@ -217,6 +228,14 @@ class Loader(Staging):
         with bulk.loading(self.conn, "import_change", staged):
             sql(change, params)
         return {"created": created, "updated": updated}
+
+    def changes_sha256(self, batch_id: int) -> str:
+        """The digest of the batch's change rows, for its audit entry: a line per row, its
+        values joined by \\x1f, in row order."""
+        digest = hashlib.sha256()
+        for change in self.changes(batch_id):
+            digest.update(("\x1f".join(map(str, change)) + "\n").encode())
+        return digest.hexdigest()
 
     def changes(self, batch_id: int) -> Iterator[tuple[Any, ...]]:
         """The batch's change rows in order (for the audit digest), as plain tuples from the

@@ -1,0 +1,57 @@
+"""New records into a store that already holds the partner's persons, families and cases.
+
+On SQLite the set-based reading writes such a file with its ids resolved in DuckDB
+(``store.resolved``); the row path writes it with the loader. Both must leave the same
+database: ids continue after the store's, persons and families already held are matched,
+a person's or family's oldest open case is reused and a closed one is not.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+
+from importing import row, write_csv
+from opendtm.store import models as m
+from test_import_paths import both, dump, engines, first_rows
+
+__all__ = ["engines"]  # the fixture, shared with test_import_paths
+
+
+def _max_ids(engine: Engine) -> tuple[int | None, ...]:
+    with engine.connect() as conn:
+        return tuple(conn.scalar(select(func.max(t.id))) for t in (m.Person, m.Family, m.Case))
+
+
+def test_new_records_continue_the_store(engines: tuple[Engine, Engine], tmp_path: Path,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    first = both(engines, write_csv(tmp_path / "v1.csv", first_rows()), add_partners=True)
+    assert first.set_based and first.created == 7
+    before = _max_ids(engines[0])
+    for engine in engines:  # B3's case is closed: a new record of B3 opens another
+        with engine.begin() as conn:
+            conn.execute(text(
+                "UPDATE case_file SET status = 'closed', closed_on = opened_on WHERE "
+                "person_id = (SELECT id FROM person WHERE beneficiary_id = 'B3')"))
+    rows = [row("N1", beneficiary_id="B1", age="31", phone="+996 700 1"),  # known person
+            row("N2", beneficiary_id="B9", family_id="F1", sex="m"),  # new, known family
+            row("N3", beneficiary_id="", family_id="F1", sex="", age="",
+                assistance_type="hygiene"),  # the family's open case
+            row("N4", beneficiary_id="B3", sex="", age="", vulnerabilities="vot",
+                referral_source="hotline"),  # closed case: a new one
+            row("N5", beneficiary_id="A0", family_id="F7", assistance_type="return",
+                return_to="KGZ"),  # new person and family, sorted before B*
+            row("N6", beneficiary_id="", family_id="F8", sex="", age="")]
+    caplog.set_level(logging.DEBUG, logger="opendtm.store.resolved")
+    report = both(engines, write_csv(tmp_path / "v2.csv", rows))
+    assert report.set_based and report.landed
+    assert (report.created, report.updated, report.persons_created) == (6, 0, 2)
+    assert (report.persons_updated, report.families_created) == (1, 2)
+    if engines[0].dialect.name == "sqlite":  # written from DuckDB, not by the loader
+        assert "import: assistance" in caplog.text
+    after = _max_ids(engines[0])
+    assert after == (before[0] + 2, before[1] + 2, before[2] + 4)  # type: ignore[operator]
+    assert dump(engines[0]) == dump(engines[1])
