@@ -30,7 +30,7 @@ from opendtm.store.models import (
 )
 
 from .access import NotFound, Scope
-from .search import matching_ids, newest_matches
+from .search import finder, newest_matches
 
 IDENTITY_FIELDS = ("given_name", "family_name", "patronymic", "document_type",
                    "document_number", "phone")
@@ -131,7 +131,7 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
     rows: Any
     if q and q.strip():
         only = scope.partner_id if scope.role is Role.PARTNER_CASEWORKER else partner_id
-        found, words = matching_ids(q.strip(), fold_words(q), scope.identity, only)
+        found, words = finder(session, q.strip(), fold_words(q), scope.identity, only)
         rows = newest_matches(session, _list_statement(*kind, False), found,
                               (page - 1) * per_page, per_page + 1, {**params, **words})
     else:
