@@ -139,7 +139,7 @@ def finder(session: Session, q: str, words: list[str], names: bool,
     found, params = matching_ids(q, words, names, partner_id)
     count, partner = (len(words) if names else 0), partner_id is not None
     if count:
-        bounds = tuple(session.execute(_bounds(count, partner), params).one())
+        bounds = tuple(session.connection().execute(_bounds(count, partner), params).one())
         lows, highs = bounds[0::2], bounds[1::2]
         if any(low is None for low in lows):
             return (lambda below: _single(count, partner, False, below)), params
@@ -213,15 +213,16 @@ def newest_matches(session: Session, stmt: Any, found: Finder, offset: int, limi
     only those are joined to their persons: a prefix that matches tens of thousands costs
     one index range and a sort of ids, not a join of every match. ``params`` are the values
     of the parameters of ``stmt`` and ``found``."""
+    conn = session.connection()
     need, below = offset + limit, None
     chunk = max(2 * need, 50)
     rows: list[Any] = []
     while len(rows) < need:
-        ids = session.scalars(_newest(found(below is not None), below is not None),
+        ids = conn.scalars(_newest(found(below is not None), below is not None),
                               {**params, "chunk": chunk, "below": below}).all()
         if not ids:
             break
-        rows += session.execute(_among(stmt), {**params, "found_ids": list(ids),
+        rows += conn.execute(_among(stmt), {**params, "found_ids": list(ids),
                                                "still_needed": need - len(rows)}).all()
         if len(ids) < chunk:
             break
