@@ -37,16 +37,19 @@ def serve(
                 task, completed=done, total=total))
         app = create_app(eng, Settings(secure_cookies=secure_cookies))
         console.print(f"opendtm on http://{host}:{port}/ over {safe_url(str(eng.url))}")
+    # No access log: at the warning level it is never written, yet each request would still
+    # format its line.
     if workers == 1:
         freeze_startup_objects()
-        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                    proxy_headers=False)
         return
     os.environ[ENV_VAR] = str(eng.url.render_as_string(hide_password=False))
     os.environ["OPENDTM_SECURE_COOKIES"] = "1" if secure_cookies else "0"
     # A worker still importing on a busy machine misses uvicorn's 5-second health check and
     # is killed and started again, forever: give it a minute.
     uvicorn.run("opendtm.web.app:from_environment", factory=True, workers=workers, host=host,
-                port=port, log_level="warning", proxy_headers=False,
+                port=port, log_level="warning", access_log=False, proxy_headers=False,
                 timeout_worker_healthcheck=60)
 
 

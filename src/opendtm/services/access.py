@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from opendtm.domain.taxonomy import SENSITIVE_VULNERABILITIES, Role, Vulnerability
 from opendtm.store.models import Operation, Partner, User
 
-from .audit import record
+from .audit import append
 
 S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
 _TABLES = (cast(Table, Partner.__table__), cast(Table, Operation.__table__))
@@ -153,10 +153,10 @@ class Scope:
             raise Forbidden("your role may not register or change records")
 
     def audit_refusal(self, session: Session, error: NotFound) -> None:
-        record(session, self.username, "refused", error.entity, error.entity_id,
+        append(session, self.username, "refused", error.entity, error.entity_id,
                {"attempted": error.action}, self.remote_addr)
 
     def audit(self, session: Session, action: str, entity: str, entity_id: object,
               detail: dict[str, Any] | None = None) -> None:
-        record(session, self.username, action, entity,
+        append(session, self.username, action, entity,
                None if entity_id is None else str(entity_id), detail, self.remote_addr)

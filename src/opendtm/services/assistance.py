@@ -49,8 +49,9 @@ def _subject(kind: Scope) -> Any:
 def record_assistance(session: Session, scope: Scope, data: AssistanceIn) -> dict[str, Any]:
     scope.require_write()
     session.flush()  # Core statements follow: what the caller added must be in the database
-    person = session.execute(_subject(scope.kind),
-                             {**scope.bound, "person_id": data.person_id}).first()
+    conn = session.connection()
+    person = conn.execute(_subject(scope.kind),
+                          {**scope.bound, "person_id": data.person_id}).first()
     if person is None:
         raise NotFound("person", data.person_id, "record assistance for")
     family_id = None
@@ -58,22 +59,22 @@ def record_assistance(session: Session, scope: Scope, data: AssistanceIn) -> dic
         if person.family_id is None:
             raise Invalid("for_family", "the person belongs to no registered family")
         family_id = person.family_id
-    if data.admin1_code and session.scalar(_REGION, {"admin1_code": data.admin1_code}) is None:
+    if data.admin1_code and conn.scalar(_REGION, {"admin1_code": data.admin1_code}) is None:
         raise Invalid("admin1_code", f"{data.admin1_code} is not a known region code")
     record_id = data.record_id or f"A-{secrets.token_hex(5).upper()}"
-    if session.scalar(_TAKEN, {"partner_id": person.partner_id,
+    if conn.scalar(_TAKEN, {"partner_id": person.partner_id,
                                "record_id": record_id}) is not None:
         raise Invalid("record_id", f"{record_id} is recorded already with this partner")
     subject = {"partner_id": person.partner_id, "family_id": family_id,
                "person_id": None if family_id else person.id}
-    case_id = session.scalar(_OPEN_FOR["family" if family_id else "person"], subject)
+    case_id = conn.scalar(_OPEN_FOR["family" if family_id else "person"], subject)
     if case_id is None:
         kind = CaseKind.AVR if data.type is AssistanceType.RETURN else CaseKind.GENERAL
-        case_id = session.scalar(_NEW_CASE, {**subject, "kind": kind,
+        case_id = conn.scalar(_NEW_CASE, {**subject, "kind": kind,
                                              "status": CaseStatus.OPEN,
                                              "opened_on": data.delivered_on})
     quantity = None if data.quantity is None else Decimal(str(data.quantity))
-    help_id = session.scalar(_NEW_HELP, {
+    help_id = conn.scalar(_NEW_HELP, {
         **subject, "record_id": record_id, "case_id": case_id, "type": data.type,
         "delivered_on": data.delivered_on, "admin1_code": data.admin1_code,
         "return_from": data.return_from, "return_to": data.return_to,

@@ -18,7 +18,7 @@ import json
 import random
 from typing import Any, cast
 
-from sqlalchemy import Integer, String, Table, bindparam, func, insert, select, text
+from sqlalchemy import Connection, Integer, String, Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from opendtm.store.models import AuditEntry
@@ -41,19 +41,18 @@ def _digest(prev: str | None, entry: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev or ''}|{_payload(entry)}".encode()).hexdigest()
 
 
-def _lane(session: Session) -> int:
+def _lane(session: Session, conn: Connection, transaction: Any) -> int:
     """The lane this transaction writes in: the one it holds already, else the first free
     one (waiting for a random one when all are taken). SQLite writes in lane 0."""
-    transaction = session.get_transaction()
     held = session.info.get(_HELD)
     if held is not None and held[0] is transaction:
         return int(held[1])
-    if session.get_bind().dialect.name != "postgresql":
+    if conn.dialect.name != "postgresql":
         return 0
-    free = session.scalar(_TRY_LANES, {"n": LANES, "k": _LOCK})
+    free = conn.scalar(_TRY_LANES, {"n": LANES, "k": _LOCK})
     if free is None:  # every lane busy: wait for one
         free = random.randrange(LANES)
-        session.execute(_WAIT_LANE, {"k": _LOCK, "l": free})
+        conn.execute(_WAIT_LANE, {"k": _LOCK, "l": free})
     return int(free)
 
 
@@ -89,25 +88,41 @@ def record(
     detail: dict[str, Any] | None = None,
     remote_addr: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the lane this transaction holds; returns it (not attached to
-    the session). On PostgreSQL the entry is one ``INSERT ... SELECT`` that reads the lane's
-    last hash and computes the new one in the database (``sha256`` of the same text as
-    :func:`_digest`); it runs after the lane's lock was taken by a statement of its own, so
-    its snapshot sees the last holder's commit. SQLite reads the last hash, then inserts."""
-    lane = _lane(session)
+    """Append one entry (:func:`append`); returns it (not attached to the session)."""
+    values, row = append(session, actor, action, entity, entity_id, detail, remote_addr)
+    return AuditEntry(id=row.id, prev_hash=row.prev_hash, hash=row.hash, **values)
+
+
+def append(
+    session: Session,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    remote_addr: str | None = None,
+) -> tuple[dict[str, Any], Any]:
+    """Append one entry to the lane this transaction holds; returns its values and the
+    row of its id and hashes (the busiest callers need no ORM object). On PostgreSQL the
+    entry is one ``INSERT ... SELECT`` that reads the lane's last hash and computes the new
+    one in the database (``sha256`` of the same text as :func:`_digest`); it runs after the
+    lane's lock was taken by a statement of its own, so its snapshot sees the last holder's
+    commit. SQLite reads the last hash, then inserts."""
+    conn, transaction = session.connection(), session.get_transaction()
+    lane = _lane(session, conn, transaction)
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     body = {"at": at.isoformat(), "actor": actor, "action": action, "entity": entity,
             "entity_id": entity_id, "remote_addr": remote_addr, "detail": detail}
     values: dict[str, Any] = {**body, "at": at, "lane": lane}
-    if session.get_bind().dialect.name == "postgresql":
-        row = session.execute(_INSERT_CHAINED, {**values, "payload": "|" + _payload(body)}).one()
+    if conn.dialect.name == "postgresql":
+        row = conn.execute(_INSERT_CHAINED, {**values, "payload": "|" + _payload(body)}).one()
     else:
-        prev = session.scalar(select(_LAST), {"lane": lane})
-        row = session.execute(_INSERT, {**values, "prev_hash": prev,
-                                        "hash": _digest(prev, body)}).one()
+        prev = conn.scalar(select(_LAST), {"lane": lane})
+        row = conn.execute(_INSERT, {**values, "prev_hash": prev,
+                                     "hash": _digest(prev, body)}).one()
     # The next entry of this transaction follows this one, in the same lane.
-    session.info[_HELD] = (session.get_transaction(), lane)
-    return AuditEntry(id=row.id, prev_hash=row.prev_hash, hash=row.hash, **values)
+    session.info[_HELD] = (transaction, lane)
+    return values, row
 
 
 def _body(entry: AuditEntry) -> dict[str, Any]:

@@ -89,32 +89,106 @@ def matching_ids(q: str, words: list[str], names: bool,
     return _found(names_words, partner_id is not None), params
 
 
+def _prefix(i: int, partner: bool) -> Any:
+    """The persons with a token that starts with word ``i`` (of the partner)."""
+    tokens = _TOKENS.alias(f"t{i}").c
+    stmt = select(tokens.person_id.label("id")).where(
+        tokens.token >= bindparam(f"w{i}"), tokens.token < bindparam(f"w{i}_top"))
+    if partner:
+        stmt = stmt.where(tokens.partner_id == bindparam("token_partner"))
+    return stmt
+
+
+def _by_code() -> Any:
+    return select(_PERSONS.c.id.label("id")).where(_PERSONS.c.beneficiary_id == bindparam("q"))
+
+
 @lru_cache(maxsize=64)
 def _found(words: int, partner: bool) -> Any:
     """The statement of :func:`matching_ids` for ``words`` words, built once."""
-    persons = _PERSONS.c
-
-    def prefix(i: int) -> Any:
-        tokens = _TOKENS.alias(f"t{i}").c
-        stmt = select(tokens.person_id.label("id")).where(
-            tokens.token >= bindparam(f"w{i}"), tokens.token < bindparam(f"w{i}_top"))
-        if partner:
-            stmt = stmt.where(tokens.partner_id == bindparam("token_partner"))
-        return stmt
-
-    parts: list[Any] = [select(persons.id.label("id")).where(
-        persons.beneficiary_id == bindparam("q"))]
+    parts: list[Any] = [_by_code()]
     if words == 1:
-        parts.append(prefix(0))
+        parts.append(_prefix(0, partner))
     elif words:
         # Persons with a token for every word: the first word's range, each id looked up
         # in the other words' ranges (a hash semi-join; an INTERSECT of the ranges costs
         # about twice as much). An id may come twice; the caller takes distinct persons.
-        every = prefix(0)
+        every = _prefix(0, partner)
         for i in range(1, words):
-            every = every.where(every.selected_columns.id.in_(prefix(i)))
-        parts += [every, prefix(words)]
+            every = every.where(every.selected_columns.id.in_(_prefix(i, partner)))
+        parts += [every, _prefix(words, partner)]
     # UNION ALL: a person found twice is one row of the IN list that takes these ids.
+    return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+
+
+Finder = Callable[[bool], Any]
+
+
+def finder(session: Session, q: str, words: list[str], names: bool,
+           partner_id: int | None = None) -> tuple[Finder, dict[str, Any]]:
+    """What :func:`matching_ids` finds, as a function of ``below`` (whether the ids are
+    taken below a bound) for :func:`newest_matches`, and the values of its parameters.
+
+    Where every word's prefix range holds a single token (a whole given or family name, a
+    document number: the usual search), the range is that one token, and the index
+    ``token, person_id`` (``partner_id, token, person_id``) reads its persons newest first:
+    the persons with every word are a merge of those ordered lists that stops at the newest
+    few, instead of a join of every match sorted whole. One statement (two index probes a
+    word) tells which case it is; a word with no token at all leaves no person with every
+    word. Otherwise the ranges are joined as :func:`matching_ids` does."""
+    found, params = matching_ids(q, words, names, partner_id)
+    count, partner = (len(words) if names else 0), partner_id is not None
+    if count:
+        bounds = tuple(session.connection().execute(_bounds(count, partner), params).one())
+        lows, highs = bounds[0::2], bounds[1::2]
+        if any(low is None for low in lows):
+            return (lambda below: _single(count, partner, False, below)), params
+        if lows == highs:
+            params.update({f"e{i}": low for i, low in enumerate(lows)})
+            return (lambda below: _single(count, partner, True, below)), params
+    return (lambda below: found), params
+
+
+@lru_cache(maxsize=16)
+def _bounds(words: int, partner: bool) -> Any:
+    """The first and the last token of each word's prefix range (None when it is empty)."""
+    columns = []
+    for i in range(words):
+        for end, order in (("lo", "asc"), ("hi", "desc")):
+            tokens = _TOKENS.alias(f"{end}{i}").c
+            stmt = select(tokens.token).where(tokens.token >= bindparam(f"w{i}"),
+                                              tokens.token < bindparam(f"w{i}_top"))
+            if partner:
+                stmt = stmt.where(tokens.partner_id == bindparam("token_partner"))
+            columns.append(stmt.order_by(getattr(tokens.token, order)()).limit(1)
+                           .scalar_subquery().label(f"{end}{i}"))
+    return select(*columns)
+
+
+@lru_cache(maxsize=64)
+def _single(words: int, partner: bool, every: bool, below: bool) -> Any:
+    """:func:`_found` where word ``i``'s range is the one token ``e{i}`` (``every``), or
+    holds none (not ``every``). The persons with every word come newest first, at most
+    ``chunk`` of them (below ``below``), from a merge of the tokens' ordered persons."""
+    parts: list[Any] = [_by_code()]
+    if every:
+        tokens = [_TOKENS.alias(f"t{i}").c for i in range(words)]
+
+        def one(i: int) -> Any:
+            stmt = select(tokens[i].person_id).where(tokens[i].token == bindparam(f"e{i}"))
+            return stmt.where(tokens[i].partner_id == bindparam("token_partner")) if partner \
+                else stmt
+
+        first = tokens[0].person_id
+        newest = one(0)
+        for i in range(1, words):
+            newest = newest.where(first.in_(one(i)))
+        if below:
+            newest = newest.where(first < bindparam("below"))
+        newest = newest.order_by(first.desc()).limit(bindparam("chunk")).subquery("every")
+        parts.append(select(newest.c.person_id.label("id")))
+    if words > 1:
+        parts.append(_prefix(words, partner))
     return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
 
@@ -131,22 +205,24 @@ def _among(stmt: Any) -> Any:
         bindparam("still_needed"))
 
 
-def newest_matches(session: Session, stmt: Any, found: Any, offset: int, limit: int,
+def newest_matches(session: Session, stmt: Any, found: Finder, offset: int, limit: int,
                    params: dict[str, Any]) -> list[Any]:
-    """Rows of ``stmt`` (persons, ordered newest first) whose person is in ``found``, from
+    """Rows of ``stmt`` (persons, ordered newest first) whose person is found (``found``:
+    :func:`finder`, or ``lambda below: subquery``), from
     ``offset``, at most ``limit``. The found ids are taken newest first, a few at a time, and
     only those are joined to their persons: a prefix that matches tens of thousands costs
     one index range and a sort of ids, not a join of every match. ``params`` are the values
     of the parameters of ``stmt`` and ``found``."""
+    conn = session.connection()
     need, below = offset + limit, None
     chunk = max(2 * need, 50)
     rows: list[Any] = []
     while len(rows) < need:
-        ids = session.scalars(_newest(found, below is not None),
+        ids = conn.scalars(_newest(found(below is not None), below is not None),
                               {**params, "chunk": chunk, "below": below}).all()
         if not ids:
             break
-        rows += session.execute(_among(stmt), {**params, "found_ids": list(ids),
+        rows += conn.execute(_among(stmt), {**params, "found_ids": list(ids),
                                                "still_needed": need - len(rows)}).all()
         if len(ids) < chunk:
             break

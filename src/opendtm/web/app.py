@@ -71,7 +71,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.state.scopes = ScopeCache(settings.scope_ttl)
     app.mount("/static", StaticFiles(directory=str(files("opendtm.web") / "static")),
               name="static")
-    for module in (auth, persons, dashboard, audit, api):
+    app.include_router(api.router)  # first: routes are matched in order, these are busiest
+    for module in (auth, persons, dashboard, audit):
         app.include_router(module.router)
     app.include_router(review.router)
     app.include_router(review.api)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 
 from opendtm.domain.taxonomy import MigrantStatus, Sex
 from opendtm.services import assistance, dashboard, person_views, persons
@@ -15,14 +15,17 @@ from opendtm.services.inputs import AssistanceIn, PersonIn
 from ..context import api_caller, engine, run_async
 from .models import AssistanceOut, Dashboard, PersonCreated, PersonDetail, PersonPage, PersonUpdated
 
-bearer = HTTPBearer(auto_error=False, description="`opendtm users token NAME` prints one.")
+
+class _Bearer(HTTPBearer):
+    """The caller of the API from ``Authorization: Bearer TOKEN``: the schema's security
+    scheme and the scope in one dependency (each dependency costs every request)."""
+
+    async def __call__(self, request: Request) -> Scope:  # type: ignore[override]
+        return await api_caller(request)
 
 
-async def caller(request: Request,
-                 _: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Scope:
-    return await api_caller(request)
-
-
+caller = _Bearer(auto_error=False, scheme_name="HTTPBearer",
+                 description="`opendtm users token NAME` prints one.")
 Caller = Annotated[Scope, Depends(caller)]
 PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 router = APIRouter(prefix="/api/v1", tags=["api"])
