@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -97,10 +98,25 @@ def altair_bars(top: int, axis: str, rows: int) -> dict[str, Any]:
     return spec
 
 
+_started = threading.Event()
+
+
+def renderer() -> Any:
+    """``vl_convert``, noted as started: its first call starts threads of its own (a
+    JavaScript runtime), which a process forked after it would lack (see ``started``)."""
+    _started.set()
+    return vl_convert
+
+
+def started() -> bool:
+    """Whether this process has started the chart renderer."""
+    return _started.is_set()
+
+
 def svg(spec: dict[str, Any]) -> str:
     """The SVG, with coordinates to a tenth of a point and a map's outlines cut to its view
     (see ``outlines``: neighbouring countries come out a fraction of their size)."""
-    rendered: str = vl_convert.vegalite_to_svg(spec)
+    rendered: str = renderer().vegalite_to_svg(spec)
     width = float(spec.get("width", WIDTH))
     height = float(spec.get("height", 300))
     return _PRECISION.sub(r"\1", outlines.clip_paths(rendered, width, height))
@@ -108,13 +124,19 @@ def svg(spec: dict[str, Any]) -> str:
 
 def warm() -> None:
     """Start the chart renderer (its first chart costs about a second more than the next)."""
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
+    renderer().vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
+
+
+def warm_soon() -> None:
+    """``warm`` in a thread of its own: the renderer works without the interpreter lock, so
+    this process goes on (counting the figures) while it starts."""
+    threading.Thread(target=warm, name="opendtm-chart-warm", daemon=True).start()
 
 
 def png(svg_text: str, scale: float = PRINT_SCALE) -> bytes:
     """The chart as a PNG image, rasterised from its SVG (so Vega lays it out once): for the
     PDF, where an image costs WeasyPrint nothing to draw and SVG paths cost it much."""
-    rendered: bytes = vl_convert.svg_to_png(svg_text, scale=scale)
+    rendered: bytes = renderer().svg_to_png(svg_text, scale=scale)
     return rendered
 
 

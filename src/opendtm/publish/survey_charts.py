@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
-import vl_convert
 from markupsafe import Markup
 
 from . import charts, i18n
@@ -149,14 +148,14 @@ def svg(spec: dict[str, Any]) -> str:
     key = json.dumps(layout, sort_keys=True)
     compiled = _COMPILED.get(key)
     if compiled is None:
-        compiled = vl_convert.vegalite_to_vega({**layout, "datasets": {
+        compiled = charts.renderer().vegalite_to_vega({**layout, "datasets": {
             name: [] for name in spec["datasets"]}})
         _COMPILED[key] = compiled
     vega = copy.deepcopy(compiled)
     for data in vega["data"]:
         if data.get("name") in spec["datasets"]:
             data["values"] = spec["datasets"][data["name"]]
-    out: str = vl_convert.vega_to_svg(vega)
+    out: str = charts.renderer().vega_to_svg(vega)
     out = _PRECISION.sub(r"\1", out)
     return out.split("?>", 1)[1] if out.startswith("<?xml") else out
 
