@@ -15,17 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import vl_convert
-
 from . import i18n, outlines
 from .sections import Figure
+from .vega import renderer, to_vega
 
 SPECS = Path(__file__).parent / "templates"  # the charts' and map's Vega-Lite templates
 FONT = "DejaVu Sans"
 PALETTE = {"m": "#1f4e79", "f": "#e07b39", "not_recorded": "#9a9a9a"}
 BAR = "#1f6f8b"
 WIDTH = 380
-_PRECISION = re.compile(r"(\d\.\d)\d+")
+PRECISION = re.compile(r"(\d\.\d)\d+")
 _ROOT = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
 # pixels of the PNG per CSS pixel: a map 460 px wide is printed 12 cm wide at 195 dpi
 PRINT_SCALE = 2.0
@@ -98,28 +97,13 @@ def altair_bars(top: int, axis: str, rows: int) -> dict[str, Any]:
     return spec
 
 
-_started = threading.Event()
-
-
-def renderer() -> Any:
-    """``vl_convert``, noted as started: its first call starts threads of its own (a
-    JavaScript runtime), which a process forked after it would lack (see ``started``)."""
-    _started.set()
-    return vl_convert
-
-
-def started() -> bool:
-    """Whether this process has started the chart renderer."""
-    return _started.is_set()
-
-
 def svg(spec: dict[str, Any]) -> str:
     """The SVG, with coordinates to a tenth of a point and a map's outlines cut to its view
     (see ``outlines``: neighbouring countries come out a fraction of their size)."""
-    rendered: str = renderer().vegalite_to_svg(spec)
+    rendered: str = renderer().vega_to_svg(to_vega(spec))
     width = float(spec.get("width", WIDTH))
     height = float(spec.get("height", 300))
-    return _PRECISION.sub(r"\1", outlines.clip_paths(rendered, width, height))
+    return PRECISION.sub(r"\1", outlines.clip_paths(rendered, width, height))
 
 
 def warm() -> None:

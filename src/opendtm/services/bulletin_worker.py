@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any, ClassVar, NoReturn
 
-from opendtm.publish import charts, html, pdf
+from opendtm.publish import charts, html, pdf, vega
 from opendtm.publish.config import BulletinConfig
 
 
@@ -65,7 +65,7 @@ class Worker:
 
     def __init__(self, fork: bool | None = None) -> None:
         if fork is None:
-            fork = hasattr(os, "fork") and not charts.started()
+            fork = hasattr(os, "fork") and not vega.started()
         self.forked = fork
         self._fds: set[int] = set()
         self._proc: subprocess.Popen[bytes] | None = None
