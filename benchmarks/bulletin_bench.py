@@ -42,7 +42,9 @@ def timed(label: str, fn: Callable[[], Any]) -> tuple[float, Any]:
     start, start_cpu = time.perf_counter(), cpu()
     result = fn()
     took, took_cpu = time.perf_counter() - start, cpu() - start_cpu
-    print(f"  {label:<34} {took:8.2f} s wall {took_cpu:8.2f} s CPU", flush=True)
+    load = os.getloadavg()[0]
+    print(f"  {label:<34} {took:8.2f} s wall {took_cpu:8.2f} s CPU  (load {load:.1f})",
+          flush=True)
     return took, result
 
 

@@ -10,21 +10,21 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import vl_convert
-
 from . import i18n, outlines
 from .sections import Figure
+from .vega import renderer, to_vega
 
 SPECS = Path(__file__).parent / "templates"  # the charts' and map's Vega-Lite templates
 FONT = "DejaVu Sans"
 PALETTE = {"m": "#1f4e79", "f": "#e07b39", "not_recorded": "#9a9a9a"}
 BAR = "#1f6f8b"
 WIDTH = 380
-_PRECISION = re.compile(r"(\d\.\d)\d+")
+PRECISION = re.compile(r"(\d\.\d)\d+")
 _ROOT = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
 # pixels of the PNG per CSS pixel: a map 460 px wide is printed 12 cm wide at 195 dpi
 PRINT_SCALE = 2.0
@@ -100,21 +100,28 @@ def altair_bars(top: int, axis: str, rows: int) -> dict[str, Any]:
 def svg(spec: dict[str, Any]) -> str:
     """The SVG, with coordinates to a tenth of a point and a map's outlines cut to its view
     (see ``outlines``: neighbouring countries come out a fraction of their size)."""
-    rendered: str = vl_convert.vegalite_to_svg(spec)
+    rendered: str = renderer().vega_to_svg(to_vega(spec))
     width = float(spec.get("width", WIDTH))
     height = float(spec.get("height", 300))
-    return _PRECISION.sub(r"\1", outlines.clip_paths(rendered, width, height))
+    return PRECISION.sub(r"\1", outlines.clip_paths(rendered, width, height))
 
 
 def warm() -> None:
-    """Start the chart renderer (its first chart costs about a second more than the next)."""
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
+    """Start the chart renderer and draw a bar chart (the first chart of a process costs
+    about a second more than the next, and the first of its kind some more)."""
+    svg(bars("en", [("", 1, None)], ""))
+
+
+def warm_soon() -> None:
+    """``warm`` in a thread of its own: the renderer works without the interpreter lock, so
+    this process goes on (counting the figures) while it starts."""
+    threading.Thread(target=warm, name="opendtm-chart-warm", daemon=True).start()
 
 
 def png(svg_text: str, scale: float = PRINT_SCALE) -> bytes:
     """The chart as a PNG image, rasterised from its SVG (so Vega lays it out once): for the
     PDF, where an image costs WeasyPrint nothing to draw and SVG paths cost it much."""
-    rendered: bytes = vl_convert.svg_to_png(svg_text, scale=scale)
+    rendered: bytes = renderer().svg_to_png(svg_text, scale=scale)
     return rendered
 
 

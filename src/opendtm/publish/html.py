@@ -65,7 +65,7 @@ def pages(
         figures = []
         for fig in country_figures(block):
             number += 1
-            svg = _strip_xml(charts.svg(_spec(lang, code, fig)))
+            svg = _strip_xml(charts.svg(chart_spec(lang, code, fig)))
             image = None
             if pdf:
                 src = f"opendtm-figure:{number}.png"
@@ -115,7 +115,8 @@ def pages(
                  page.render(images=True, **context) if pdf else None, images)
 
 
-def _spec(lang: str, country: str, fig: Figure) -> dict[str, Any]:
+def chart_spec(lang: str, country: str, fig: Figure) -> dict[str, Any]:
+    """The Vega-Lite spec of a figure: the coverage map, or a bar chart."""
     if fig.slug == "coverage":
         return maps.coverage(lang, country, dict(fig.rows), fig.extra["by_city"],
                              i18n.text(lang, fig.unit))

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
-import vl_convert
 from markupsafe import Markup
 
 from . import charts, i18n
 from .survey_text import pct, text
+from .vega import renderer
 
 WIDTH = charts.WIDTH
 STAGE_COLOURS = ["#1f4e79", "#1f6f8b", "#4f9fbf", "#8cc7dc", "#e07b39", "#f2b47e",
@@ -149,14 +149,14 @@ def svg(spec: dict[str, Any]) -> str:
     key = json.dumps(layout, sort_keys=True)
     compiled = _COMPILED.get(key)
     if compiled is None:
-        compiled = vl_convert.vegalite_to_vega({**layout, "datasets": {
+        compiled = renderer().vegalite_to_vega({**layout, "datasets": {
             name: [] for name in spec["datasets"]}})
         _COMPILED[key] = compiled
     vega = copy.deepcopy(compiled)
     for data in vega["data"]:
         if data.get("name") in spec["datasets"]:
             data["values"] = spec["datasets"][data["name"]]
-    out: str = vl_convert.vega_to_svg(vega)
+    out: str = renderer().vega_to_svg(vega)
     out = _PRECISION.sub(r"\1", out)
     return out.split("?>", 1)[1] if out.startswith("<?xml") else out
 

@@ -12,8 +12,6 @@ import hashlib
 import json
 import os
 import pickle
-import subprocess
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +23,9 @@ from sqlalchemy.engine import make_url
 
 from opendtm import __version__
 from opendtm.process import disclosure
-from opendtm.publish import html, hxl, i18n
+from opendtm.publish import charts, html, hxl, i18n
 from opendtm.publish.config import BulletinConfig
-from opendtm.services.bulletin_worker import render_language
+from opendtm.services.bulletin_worker import Worker, render_language
 from opendtm.services.stats import country_blocks
 from opendtm.store import dedup, facts, partners
 from opendtm.store.database import unit_of_work
@@ -65,13 +63,20 @@ class Result:
     skipped: list[str] = field(default_factory=list)  # countries without records
 
 
-def build(engine: Engine, req: Request, step: Step | None = None) -> Result:
+def build(
+    engine: Engine, req: Request, step: Step | None = None, *, fork: bool | None = None
+) -> Result:
+    """The bulletin's files; ``fork`` chooses how the second language's process starts (by
+    default a fork of this one where that is safe, see ``bulletin_worker``)."""
     langs = list(req.languages) if {"html", "pdf"} & set(req.formats) else []
     # with two languages and two cores or more, the second language is laid out by a
     # Python process of its own (charts and PDF layout are CPU work that does not share the
     # interpreter); it starts now, so that it is ready when the figures are counted
-    helpers = _Helpers(langs[1:] if len(langs) > 1 and (os.cpu_count() or 1) > 1 else [])
+    helpers = _Helpers(langs[1:] if len(langs) > 1 and (os.cpu_count() or 1) > 1 else [],
+                       fork)
     with helpers:
+        if langs:
+            charts.warm_soon()  # while the figures are counted
         model, skipped = figures_model(engine, req)
         total = 1 + len(langs) * (("html" in req.formats) + ("pdf" in req.formats))
         done = 0
@@ -110,40 +115,30 @@ class _Helpers:
     """The processes laying out the languages this one does not (see ``bulletin_worker``).
     Leaving the ``with`` block before their job is sent (a failed build) ends them."""
 
-    def __init__(self, langs: list[str]) -> None:
+    def __init__(self, langs: list[str], fork: bool | None = None) -> None:
         self.langs = langs
-        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.fork = fork
+        self.workers: dict[str, Worker] = {}
 
     def __enter__(self) -> _Helpers:
         for lang in self.langs:
-            self.procs[lang] = subprocess.Popen(
-                [sys.executable, "-m", "opendtm.services.bulletin_worker"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self.workers[lang] = Worker(self.fork)
         return self
 
     def send(self, model: dict[str, Any], req: Request) -> None:
-        for lang, proc in self.procs.items():
-            assert proc.stdin is not None
-            proc.stdin.write(pickle.dumps((model, lang, req.config, req.out,
-                                           list(req.formats))))
-            proc.stdin.close()
+        for lang, worker in self.workers.items():
+            worker.send(pickle.dumps((model, lang, req.config, req.out, list(req.formats))))
 
     def paths(self, lang: str) -> list[Path]:
-        proc = self.procs[lang]
-        assert proc.stdout is not None
-        out = proc.stdout.read()  # a few paths: the worker writes them as it ends
-        if proc.wait() != 0:
+        paths = self.workers[lang].paths()
+        if paths is None:
             raise BulletinError(f"the {lang} bulletin could not be laid out (see the message "
                                 "above)")
-        return [Path(p) for p in out.decode().splitlines()]
+        return paths
 
     def __exit__(self, *exc: object) -> None:
-        for proc in self.procs.values():
-            if proc.stdin and not proc.stdin.closed:
-                proc.kill()  # no job was sent: it has written nothing
-            proc.wait()
-            if proc.stdout:
-                proc.stdout.close()
+        for worker in self.workers.values():
+            worker.close()
 
 
 def figures_model(engine: Engine, req: Request) -> tuple[dict[str, Any], list[str]]:
