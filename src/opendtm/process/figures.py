@@ -4,14 +4,17 @@ The same expressions run on any Ibis backend; DuckDB is the default. Figures are
 for every *scope*: a country, and a partner within a country. Counting rules
 (``opendtm.domain.counting``) are applied here and nowhere else.
 
-The work is a few passes: one table of the persons counted in each scope
-(``opendtm.process.person_table``: their sex, nationality, status, their age at their first
-assistance overall and within each group of help), from which every per-person figure of
-every group is one conditional aggregate; and the persons by type, category, region and
-return destination, origin and mode from bit sets the same table carries
-(``opendtm.process.bitsets``), so that each of those breakdowns is a scan of the persons
-rather than another distinct count over the rows. Computed for several levels at once
-(``compute_levels``), the persons of a country come from those of its partners.
+Arrow fact tables are first coded (``opendtm.process.coding``): every text column becomes
+small integer codes, so that the engine groups and compares integers, and the values come
+back as text only in the counted figures. The work is then a few queries per level: one
+table of the persons counted in each scope (``opendtm.process.person_table``: their sex,
+nationality, status, their age at their first assistance overall and within each group of
+help, and bit sets of their rows' types, categories, regions and return destinations,
+origins and modes, ``opendtm.process.bitsets``); one aggregate over it for every
+individuals block and every breakdown read from the bit sets; and one union of the other
+breakdowns (``opendtm.process.breakdowns``). Computed for several levels at once
+(``compute_levels``), the persons of a country come from those of its partners, and the
+coverage of every scope from one small table of the places and days of assistance.
 """
 
 from __future__ import annotations
@@ -24,41 +27,20 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from opendtm.domain.taxonomy import ADULT_AGE, MIGRATION_LAW_TOPICS, AssistanceType
-from opendtm.process import bitsets, person_table
+from opendtm.domain.taxonomy import ADULT_AGE, AssistanceType
+from opendtm.process import bitsets, breakdowns, person_table
+from opendtm.process.breakdowns import GROUPS, PERSON_BREAKDOWNS, ROW_BREAKDOWNS, Facts
+from opendtm.process.coding import Codes
 
 Scope = tuple[str, ...]
 Figures = dict[Scope, dict[str, Any]]
 MINOR_MONTHS = ADULT_AGE * 12
 COUNTRY: list[str] = ["country"]
 PARTNER: list[str] = ["country", "partner"]
-
-# groups of persons with their own individuals block: name -> (flag column, age column);
-# a person's age in a group is the age at the first assistance of that group
-GROUPS: dict[str, tuple[str | None, str]] = {
-    "individuals": (None, "age_months"),
-    "returnees": ("returnee", "age_months"),
-    "return": ("got_return", "age_return"),
-    "food_nfi": ("got_food_nfi", "age_food_nfi"),
-    "pre_departure": ("got_pre_departure", "age_pre_departure"),
-}
-# per-person breakdowns: column -> the groups it is given for, and the figure's name
-PERSON_BREAKDOWNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "nationality": ("by_nationality", ("individuals", "returnees", "food_nfi",
-                                       "pre_departure")),
-    "migrant_status": ("by_status", ("individuals", "pre_departure")),
-    "previous_country": ("by_previous_country", ("individuals",)),
-}
-# distinct persons by a column of the assistance rows: figure -> (column, only return rows)
-ROW_BREAKDOWNS: dict[str, tuple[str, bool]] = {
-    "by_type": ("type", False),
-    "by_category": ("category", False),
-    "by_region": ("admin1_code", False),
-    "by_city": ("city", False),
-    "return.by_destination": ("return_to", True),
-    "return.by_origin": ("return_from", True),
-    "return.by_mode": ("transport_mode", True),
-}
+BLOCK = ("total", "male", "female", "not_recorded", "age_min_months", "age_max_months",
+         "minors", "boys", "girls")
+__all__ = ["COUNTRY", "GROUPS", "PARTNER", "PERSON_BREAKDOWNS", "ROW_BREAKDOWNS",
+           "compute", "compute_levels", "connect"]
 
 
 def connect() -> ibis.BaseBackend:
@@ -79,38 +61,38 @@ def compute_levels(
 ) -> list[Figures]:
     """All figures for each scope of each level of ``levels`` (such as COUNTRY and PARTNER).
 
-    The facts are Arrow tables (run in memory on ``con``) or tables of ``con`` itself, such
-    as Spark tables on a cluster. The persons of the finest level are counted from the rows
-    and those of the coarser levels from them; on engines without ``bit_or`` the row
-    breakdowns are distinct counts over the rows. ``use_bits=False`` counts the persons of
-    every level and every row breakdown from the rows with distinct counts: the same
-    figures, more passes over the rows."""
+    The facts are Arrow tables (coded, then run in memory on ``con``) or tables of ``con``
+    itself, such as Spark tables on a cluster (used as they are). The persons of the finest
+    level are counted from the rows and those of the coarser levels from them; on engines
+    without ``bit_or`` the row breakdowns are distinct counts over the rows.
+    ``use_bits=False`` counts the persons of every level and every row breakdown from the
+    rows with distinct counts: the same figures, more passes over the rows."""
     con = con or connect()
-    a, c, v = (t if isinstance(t, ir.Table) else ibis.memtable(t)
-               for t in (assist, contacts, vulns))
+    facts = Facts.of(assist, contacts, vulns)
+    a, codes = facts.a, facts.codes[0]
     people = a.filter(a.person_key.notnull())
-    is_return = people.type == AssistanceType.RETURN.value
-    sets = (bitsets.plan(con, people, ROW_BREAKDOWNS, is_return)
+    is_return = people.type == codes.code("type", AssistanceType.RETURN.value)
+    sets = (bitsets.plan(con, people, ROW_BREAKDOWNS, is_return, codes)
             if use_bits and bitsets.supported(con) else bitsets.BitSets())
     finest = max(levels, key=len)
-    fine = _once(con, person_table.from_rows(people, finest, sets.aggregates(people)))
+    fine = _once(con, person_table.from_rows(people, finest, sets, codes))
+    spots = breakdowns.spots(con, facts)
     results = []
     for keys in levels:
         if keys == finest:
             persons = fine
         elif use_bits and keys == finest[:len(keys)]:
-            persons = _once(con, person_table.coarser(fine, keys, sets.bit_columns()))
+            persons = _once(con, person_table.coarser(fine, keys, sets, codes))
         else:
-            persons = _once(con, person_table.from_rows(people, keys, sets.aggregates(people)))
-        results.append(_level(con, (a, c, v), persons, sets, keys))
+            persons = _once(con, person_table.from_rows(people, keys, sets, codes))
+        results.append(_level(con, facts, persons, sets, keys, spots))
     return results
 
 
 def _level(
-    con: ibis.BaseBackend, facts: tuple[ir.Table, ir.Table, ir.Table], persons: ir.Table,
-    sets: bitsets.BitSets, keys: list[str],
+    con: ibis.BaseBackend, facts: Facts, persons: ir.Table, sets: bitsets.BitSets,
+    keys: list[str], spots: list[dict[str, Any]],
 ) -> Figures:
-    a, c, v = facts
     out: Figures = defaultdict(dict)
 
     def put(path: str, rows: dict[Scope, Any]) -> None:
@@ -121,33 +103,25 @@ def _level(
                 node = node.setdefault(p, {})
             node[leaf] = value
 
-    for group, rows in _groups(con, persons, keys).items():
-        put(group, rows)
+    codes = facts.codes[0]
+    blocks, bits = _per_scope(con, persons, sets, keys, codes)
+    long = breakdowns.long(con, facts, persons, keys, [n for n in ROW_BREAKDOWNS
+                                                        if n not in sets.columns])
+    for group in GROUPS:
+        put(group, blocks[group])
     for col, (name, groups) in PERSON_BREAKDOWNS.items():
-        for group, rows in _person_breakdown(con, persons, keys, col, groups).items():
-            put(name if group == "individuals" else f"{group}.{name}", rows)
-    for name, counted in sets.counts(con, persons, keys).items():
-        put(name, _nest(counted, keys, "value"))
-    people = a.filter(a.person_key.notnull())
-    ret = people.filter(people.type == AssistanceType.RETURN.value)
-    for name, (col, only_return) in ROW_BREAKDOWNS.items():
+        for group in groups:
+            put(name if group == "individuals" else f"{group}.{name}",
+                long.get(f"{col}:{group}", {}))
+    for name in sets.columns:
+        put(name, bits[name])
+    for name in ROW_BREAKDOWNS:
         if name not in sets.columns:
-            put(name, _unique_by(con, ret if only_return else people, keys, col))
-
-    fam = a.filter(a.family_id.notnull() & a.person_key.isnull())
-    families = fam.group_by([*keys, "family_id"]).aggregate(
-        nationality=fam.family_nationality.arbitrary()
-    )
-    put("families.total", _scalar(con, families.group_by(keys).aggregate(n=ibis._.count()), keys))
-    put("families.by_nationality", _count_by(con, families, keys, "nationality"))
-
-    pv = persons.join(v, persons.person_key == v.person_key)
-    put("vulnerabilities", _count_by(con, pv, keys, "vulnerability"))
-
-    put("consultations", _contacts(con, c, keys))
-    put("consultations.by_topic", _sum_by(con, c, keys, "topic"))
-    put("consultations.by_channel", _sum_by(con, c, keys, "channel"))
-    _coverage(con, a, keys, out)
+            put(name, long.get(name, {}))
+    for name in ("families.total", "families.by_nationality", "vulnerabilities",
+                 "consultations", "consultations.by_topic", "consultations.by_channel"):
+        put(name, long.get(name, {}))
+    put("coverage", breakdowns.coverage(spots, keys))
     return dict(out)
 
 
@@ -160,121 +134,62 @@ def _once(con: ibis.BaseBackend, t: ir.Table) -> ir.Table:
     return table
 
 
-def _groups(con: ibis.BaseBackend, p: ir.Table, keys: list[str]) -> dict[str, dict[Scope, Any]]:
-    """The individuals block of every group, from one aggregate over the persons."""
-    metrics: dict[str, ir.Value] = {}
-    for group, (flag, age_col) in GROUPS.items():
-        age = p[age_col]
-        inside = p.person_key.notnull() if flag is None else p[flag].fill_null(False)
-        male, female = inside & (p.sex == "m"), inside & (p.sex == "f")
-        minor = inside & (age < MINOR_MONTHS)
-        metrics.update({
-            f"{group}:total": inside.sum(),
-            f"{group}:male": male.sum(),
-            f"{group}:female": female.sum(),
-            f"{group}:not_recorded": (inside & p.sex.isnull()).sum(),
-            f"{group}:age_min_months": age.min(where=inside),
-            f"{group}:age_max_months": age.max(where=inside),
-            f"{group}:minors": minor.sum(),
-            f"{group}:boys": (minor & (p.sex == "m")).sum(),
-            f"{group}:girls": (minor & (p.sex == "f")).sum(),
-        })
-    agg = p.group_by(keys).aggregate(**metrics)
-    result: dict[str, dict[Scope, Any]] = {group: {} for group in GROUPS}
-    for row in con.to_pyarrow(agg).to_pylist():
-        scope = tuple(row[k] for k in keys)
-        for group in GROUPS:
-            block = {k: row[f"{group}:{k}"] for k in (
-                "total", "male", "female", "not_recorded", "age_min_months",
-                "age_max_months", "minors", "boys", "girls")}
-            if not block["total"]:
+def _per_scope(
+    con: ibis.BaseBackend, p: ir.Table, sets: bitsets.BitSets, keys: list[str], codes: Codes,
+) -> tuple[dict[str, dict[Scope, Any]], dict[str, dict[Scope, Any]]]:
+    """The individuals block of every group and the breakdowns read from the bit sets.
+    The persons are folded into profiles, each with its number of persons ``w``: the
+    persons of a scope alike in sex, groups and minority (with their youngest and oldest
+    ages), and those alike in bit sets; the few thousand profiles are then summed here,
+    rather than a hundred-odd conditional counts over every person in the engine."""
+    flags = {group: (ibis.literal(True) if flag is None else p[flag].fill_null(False))
+             for group, (flag, _) in GROUPS.items()}
+    ages = sorted({age for _, age in GROUPS.values()})
+    profiles = p.group_by([
+        *keys, "sex", *(f.name(f"in_{g}") for g, f in flags.items()),
+        *((p[age] < MINOR_MONTHS).name(f"minor_{age}") for age in ages),
+    ]).aggregate(w=ibis._.count(), **{f"min_{age}": p[age].min() for age in ages},
+                 **{f"max_{age}": p[age].max() for age in ages})
+    blocks = _blocks(con.to_pyarrow(profiles).to_pylist(), keys, codes)
+    bits: dict[str, dict[Scope, Any]] = {name: {} for name in sets.columns}
+    if sets.columns:
+        bp = p.group_by([*keys, *sets.bit_columns()]).aggregate(w=ibis._.count())
+        scopes, counted = sets.count(con.to_pyarrow(bp.order_by(keys)), keys)
+        for name, per_scope in counted.items():
+            for raw, cells in zip(scopes, per_scope, strict=True):
+                if cells:
+                    scope = tuple(codes.decode(k, v) for k, v in zip(keys, raw, strict=True))
+                    bits[name][scope] = breakdowns.ordered(cells)
+    return blocks, bits
+
+
+def _blocks(
+    profiles: list[dict[str, Any]], keys: list[str], codes: Codes,
+) -> dict[str, dict[Scope, Any]]:
+    """The individuals block of every group in every scope, from the profiles."""
+    male, female = codes.code("sex", "m"), codes.code("sex", "f")
+    sums: dict[str, dict[Scope, dict[str, Any]]] = {group: {} for group in GROUPS}
+    for row in profiles:
+        scope = tuple(codes.decode(k, row[k]) for k in keys)
+        sex, w = row["sex"], int(row["w"])
+        for group, (_, age) in GROUPS.items():
+            if not row[f"in_{group}"]:
                 continue
-            for k in ("total", "male", "female", "not_recorded", "minors", "boys", "girls"):
-                block[k] = int(block[k] or 0)
+            block = sums[group].setdefault(scope, dict.fromkeys(BLOCK))
+            minor = bool(row[f"minor_{age}"])
+            for name, yes in (("total", True), ("male", sex == male), ("female", sex == female),
+                              ("not_recorded", sex is None), ("minors", minor),
+                              ("boys", minor and sex == male),
+                              ("girls", minor and sex == female)):
+                block[name] = (block[name] or 0) + (w if yes else 0)
+            for end, pick in (("min", min), ("max", max)):
+                months, have = row[f"{end}_{age}"], block[f"age_{end}_months"]
+                if months is not None:
+                    block[f"age_{end}_months"] = months if have is None else pick(have, months)
+    for per_scope in sums.values():
+        for block in per_scope.values():
             for end in ("min", "max"):
                 months = block[f"age_{end}_months"]
                 block[f"age_{end}_years"] = None if months is None else months // 12
-            result[group][scope] = block
-    return result
-
-
-def _person_breakdown(
-    con: ibis.BaseBackend, p: ir.Table, keys: list[str], col: str, groups: tuple[str, ...],
-) -> dict[str, dict[Scope, Any]]:
-    """Persons by ``col`` in each of ``groups``, from one aggregate."""
-    metrics: dict[str, ir.Value] = {}
-    for group in groups:
-        flag = GROUPS[group][0]
-        metrics[group] = (ibis._.count() if flag is None
-                          else p[flag].fill_null(False).sum())
-    agg = p.filter(p[col].notnull()).group_by([*keys, col]).aggregate(**metrics)
-    rows = con.to_pyarrow(agg).to_pylist()
-    return {group: _nest([{**r, "n": int(r[group] or 0)} for r in rows], keys, col)
-            for group in groups}
-
-
-def _count_by(con: ibis.BaseBackend, t: ir.Table, keys: list[str], col: str) -> dict[Scope, Any]:
-    agg = t.filter(t[col].notnull()).group_by([*keys, col]).aggregate(n=ibis._.count())
-    return _nest(con.to_pyarrow(agg).to_pylist(), keys, col)
-
-
-def _unique_by(con: ibis.BaseBackend, t: ir.Table, keys: list[str], col: str) -> dict[Scope, Any]:
-    agg = t.filter(t[col].notnull()).group_by([*keys, col]).aggregate(n=t.person_key.nunique())
-    return _nest(con.to_pyarrow(agg).to_pylist(), keys, col)
-
-
-def _sum_by(con: ibis.BaseBackend, t: ir.Table, keys: list[str], col: str) -> dict[Scope, Any]:
-    agg = t.group_by([*keys, col]).aggregate(n=t.contacts.sum())
-    return _nest(con.to_pyarrow(agg).to_pylist(), keys, col)
-
-
-def _nest(rows: list[dict[str, Any]], keys: list[str], col: str) -> dict[Scope, Any]:
-    """``{scope: {value: n}}``, largest first; cells of no one are left out."""
-    result: dict[Scope, dict[str, int]] = defaultdict(dict)
-    for row in sorted(rows, key=lambda r: (-r["n"], str(r[col]))):
-        if row["n"]:
-            result[tuple(row[k] for k in keys)][str(row[col])] = int(row["n"])
-    return result
-
-
-def _scalar(con: ibis.BaseBackend, agg: ir.Table, keys: list[str]) -> dict[Scope, Any]:
-    return {tuple(r[k] for k in keys): int(r["n"]) for r in con.to_pyarrow(agg).to_pylist()}
-
-
-def _contacts(con: ibis.BaseBackend, c: ir.Table, keys: list[str]) -> dict[Scope, Any]:
-    law = c.topic.isin([t.value for t in MIGRATION_LAW_TOPICS])
-    agg = c.group_by(keys).aggregate(
-        total=c.contacts.sum(),
-        male=(c.sex == "m").ifelse(c.contacts, 0).sum(),
-        female=(c.sex == "f").ifelse(c.contacts, 0).sum(),
-        not_recorded=c.sex.isnull().ifelse(c.contacts, 0).sum(),
-        migration_law=law.ifelse(c.contacts, 0).sum(),
-    )
-    result: dict[Scope, Any] = {}
-    for row in con.to_pyarrow(agg).to_pylist():
-        scope = tuple(row.pop(k) for k in keys)
-        result[scope] = {k: int(v or 0) for k, v in row.items()}
-    return result
-
-
-def _coverage(con: ibis.BaseBackend, a: ir.Table, keys: list[str], out: Figures) -> None:
-    """Partners, regions, places and the first and last day of assistance in each scope."""
-    coverage = a.group_by(keys).aggregate(
-        partners=a.partner.nunique(),
-        regions=a.admin1_code.nunique(),
-        places=a.city.fill_null(a.admin1_code).nunique(),
-        first_day=a.delivered_on.min(),
-        last_day=a.delivered_on.max(),
-    )
-    for row in con.to_pyarrow(coverage).to_pylist():
-        scope = tuple(row.pop(k) for k in keys)
-        for day in ("first_day", "last_day"):
-            row[day] = None if row[day] is None else row[day].isoformat()
-        out[scope]["coverage"] = row
-    for row in con.to_pyarrow(a.select(*keys, "admin1_code").distinct()).to_pylist():
-        scope = tuple(row[k] for k in keys)
-        cov = out[scope].setdefault("coverage", {})
-        if row["admin1_code"]:
-            cov.setdefault("region_codes", []).append(row["admin1_code"])
-    for block in out.values():
-        block.get("coverage", {}).get("region_codes", []).sort()
+    return {group: {s: b for s, b in per_scope.items() if b["total"]}
+            for group, per_scope in sums.items()}

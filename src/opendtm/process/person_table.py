@@ -6,7 +6,10 @@ they got each group of help, and the bit sets of their rows' values
 (``opendtm.process.bitsets``). The table of a coarser scope (a country) is derived from the
 table of a finer one (a partner within the country) when it can be, exactly: a person's
 attributes are the same on all their rows, the first age is the least of the first ages,
-and the bit sets of the scope are the union of the partners' bit sets.
+and the bit sets of the scope are the union of the partners' bit sets. Whether a person
+got a group of help is read from the bits of their types and categories when the bits hold
+them (one aggregate less per group), else aggregated from the rows. Text columns may be
+coded (``opendtm.process.coding``): values are compared through ``codes``.
 """
 
 from __future__ import annotations
@@ -14,37 +17,56 @@ from __future__ import annotations
 import ibis.expr.types as ir
 
 from opendtm.domain.taxonomy import PRE_DEPARTURE, AssistanceCategory, AssistanceType
+from opendtm.process.bitsets import BitSets
+from opendtm.process.coding import Codes
 
 ATTRIBUTES = ("sex", "nationality", "migrant_status", "previous_country")
-HELP = ("return", "food_nfi", "pre_departure")
+# each group of help: the breakdown and the values that put a person in it
+HELP: dict[str, tuple[str, str, list[str]]] = {
+    "return": ("by_type", "type", [AssistanceType.RETURN.value]),
+    "food_nfi": ("by_category", "category", [AssistanceCategory.FOOD_NFI.value]),
+    "pre_departure": ("by_type", "type", [t.value for t in PRE_DEPARTURE]),
+}
 
 
-def from_rows(people: ir.Table, keys: list[str], bits: dict[str, ir.Value]) -> ir.Table:
-    """The persons of each scope from the assistance rows (of persons only), with the
-    ``bits`` aggregates."""
+def from_rows(people: ir.Table, keys: list[str], sets: BitSets, codes: Codes) -> ir.Table:
+    """The persons of each scope from the assistance rows (of persons only), with the bit
+    sets of ``sets``."""
     age = people.age_months
-    got = {
-        "return": people.type == AssistanceType.RETURN.value,
-        "food_nfi": people.category == AssistanceCategory.FOOD_NFI.value,
-        "pre_departure": people.type.isin([t.value for t in PRE_DEPARTURE]),
-    }
     metrics: dict[str, ir.Value] = {col: people[col].arbitrary() for col in ATTRIBUTES}
     metrics["age_months"] = age.min()
-    for name, where in got.items():
-        metrics[f"got_{name}"] = where.any()
+    from_bits = all(sets.columns.get(name) is not None for name, _, _ in HELP.values())
+    for name, (_, col, values) in HELP.items():
+        where = people[col].isin(codes.codes(col, values))
+        if not from_bits:
+            metrics[f"got_{name}"] = where.any()
         metrics[f"age_{name}"] = age.min(where=where)
-    persons = people.group_by([*keys, "person_key"]).aggregate(**metrics, **bits)
-    return persons.mutate(returnee=persons.migrant_status == "returnee")
+    persons = people.group_by([*keys, "person_key"]).aggregate(
+        **metrics, **sets.aggregates(people))
+    return _derived(persons, sets, codes, from_bits)
 
 
-def coarser(persons: ir.Table, keys: list[str], bits: list[str]) -> ir.Table:
+def coarser(persons: ir.Table, keys: list[str], sets: BitSets, codes: Codes) -> ir.Table:
     """The persons of each scope given by ``keys`` from a table of finer scopes."""
     metrics: dict[str, ir.Value] = {col: persons[col].arbitrary() for col in ATTRIBUTES}
     metrics["age_months"] = persons.age_months.min()
+    from_bits = all(sets.columns.get(name) is not None for name, _, _ in HELP.values())
     for name in HELP:
-        metrics[f"got_{name}"] = persons[f"got_{name}"].any()
+        if not from_bits:
+            metrics[f"got_{name}"] = persons[f"got_{name}"].any()
         metrics[f"age_{name}"] = persons[f"age_{name}"].min()
-    for col in bits:
+    for col in sets.bit_columns():
         metrics[col] = persons[col].bit_or()
     out = persons.group_by([*keys, "person_key"]).aggregate(**metrics)
-    return out.mutate(returnee=out.migrant_status == "returnee")
+    return _derived(out, sets, codes, from_bits)
+
+
+def _derived(persons: ir.Table, sets: BitSets, codes: Codes, from_bits: bool) -> ir.Table:
+    got: dict[str, ir.Value] = {}
+    if from_bits:
+        for name, (breakdown, _, values) in HELP.items():
+            has = sets.has(persons, breakdown, values)
+            assert has is not None
+            got[f"got_{name}"] = has
+    return persons.mutate(
+        **got, returnee=persons.migrant_status == codes.code("migrant_status", "returnee"))

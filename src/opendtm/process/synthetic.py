@@ -31,16 +31,32 @@ TOPICS = ["registration", "citizenship", "health"]
 def strings(choices: Sequence[str], index: Any, null: Any = None) -> pa.Array:
     """The strings ``choices[index]``, null where ``null`` is true, built by Arrow's
     dictionary decoding (no Python object per value)."""
-    indices = pa.array(np.asarray(index, dtype=np.int32), mask=null)
-    return pa.DictionaryArray.from_arrays(indices, pa.array(list(choices), pa.string())) \
-        .dictionary_decode()
+    return dictionary(choices, index, null).dictionary_decode()
 
 
-def facts(rows: int, seed: int = 7, people_per_row: float = 0.4) -> tuple[
+def dictionary(choices: Sequence[str], index: Any, null: Any = None) -> pa.DictionaryArray:
+    """The same values as :func:`strings`, dictionary-encoded (each distinct value once)."""
+    distinct = sorted(set(choices))
+    renumber = np.array([distinct.index(c) for c in choices], dtype=np.int32)
+    indices = pa.array(renumber[np.asarray(index, dtype=np.int64)], mask=null)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(distinct, pa.string()))
+
+
+def dictionary_schema(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with its text columns dictionary-encoded."""
+    return pa.schema([
+        pa.field(f.name, pa.dictionary(pa.int32(), pa.string())) if f.type == pa.string()
+        else f for f in schema
+    ])
+
+
+def facts(rows: int, seed: int = 7, people_per_row: float = 0.4, coded: bool = False) -> tuple[
     pa.Table, pa.Table, pa.Table
 ]:
     """Assistance, contact and vulnerability facts: ``rows`` assistance rows over about
-    ``rows * people_per_row`` people in five countries, 8 partners each."""
+    ``rows * people_per_row`` people in five countries, 8 partners each; with ``coded``,
+    the text columns are dictionary-encoded (the same values)."""
+    text = dictionary if coded else strings
     rng = np.random.default_rng(seed)
     n_people = max(1, int(rows * people_per_row))
     codes = list(COUNTRIES)
@@ -64,48 +80,52 @@ def facts(rows: int, seed: int = 7, people_per_row: float = 0.4) -> tuple[
     start = dt.date(2020, 10, 1)
     days = rng.integers(0, 240, rows)
     sex = p_sex[person]
+    none = pa.nulls(rows, pa.string())
+    if coded:
+        none = none.dictionary_encode()
     prev = p_prev[person]
     assist = pa.table({
         "assistance_id": pa.array(np.arange(rows, dtype=np.int64)),
-        "country": strings(codes, country_idx),
-        "partner": strings(partners, partner_idx),
+        "country": text(codes, country_idx),
+        "partner": text(partners, partner_idx),
         "person_key": pa.array(person, pa.int64(), mask=family_rows),
         "family_id": pa.array(person // 3, pa.int64(), mask=~family_rows),
         # a family's nationality is that of its first member: one per family
-        "family_nationality": strings(NATIONALITIES, p_nat[family_head], ~family_rows),
-        "sex": strings(["m", "f", "-"], sex, family_rows | (sex == 2)),
+        "family_nationality": text(NATIONALITIES, p_nat[family_head], ~family_rows),
+        "sex": text(["m", "f", "-"], sex, family_rows | (sex == 2)),
         "age_months": pa.array(p_age[person] + days // 30, pa.int64(), mask=family_rows),
-        "nationality": strings(NATIONALITIES, p_nat[person], family_rows),
-        "migrant_status": strings(STATUSES, p_status[person], family_rows),
-        "previous_country": strings([*PREVIOUS, "-"], prev,
+        "nationality": text(NATIONALITIES, p_nat[person], family_rows),
+        "migrant_status": text(STATUSES, p_status[person], family_rows),
+        "previous_country": text([*PREVIOUS, "-"], prev,
                                     family_rows | (prev == len(PREVIOUS))),
-        "type": strings(TYPES, type_idx),
-        "category": strings(categories, type_idx),
+        "type": text(TYPES, type_idx),
+        "category": text(categories, type_idx),
         "delivered_on": pa.array(np.datetime64(start) + days.astype("timedelta64[D]"),
                                  pa.date32()),
-        "admin1_code": strings(regions, region_idx),
-        "city": pa.nulls(rows, pa.string()),
-        "return_from": strings(codes, country_idx, not_return),
-        "return_to": strings(NATIONALITIES, p_nat[person], not_return),
-        "transport_mode": strings(["air", "land"], rng.choice(2, rows), not_return),
-        "consultation_topic": pa.nulls(rows, pa.string()),
-    }, schema=ASSISTANCE_SCHEMA)
+        "admin1_code": text(regions, region_idx),
+        "city": none,
+        "return_from": text(codes, country_idx, not_return),
+        "return_to": text(NATIONALITIES, p_nat[person], not_return),
+        "transport_mode": text(["air", "land"], rng.choice(2, rows), not_return),
+        "consultation_topic": none,
+    }, schema=dictionary_schema(ASSISTANCE_SCHEMA) if coded else ASSISTANCE_SCHEMA)
     n_contacts = max(1, rows // 100)
     contacts = pa.table({
-        "country": strings(codes, rng.choice(len(codes), n_contacts)),
-        "partner": strings(["hotline"], np.zeros(n_contacts)),
+        "country": text(codes, rng.choice(len(codes), n_contacts)),
+        "partner": text(["hotline"], np.zeros(n_contacts)),
         "contacted_on": pa.array(np.datetime64(start) + rng.integers(0, 240, n_contacts)
                                  .astype("timedelta64[D]"), pa.date32()),
-        "sex": strings(["m", "f"], rng.choice(2, n_contacts)),
-        "nationality": strings(NATIONALITIES, rng.choice(len(NATIONALITIES), n_contacts)),
-        "topic": strings(TOPICS, rng.choice(len(TOPICS), n_contacts)),
-        "channel": strings(["phone"], np.zeros(n_contacts)),
+        "sex": text(["m", "f"], rng.choice(2, n_contacts)),
+        "nationality": text(NATIONALITIES, rng.choice(len(NATIONALITIES), n_contacts)),
+        "topic": text(TOPICS, rng.choice(len(TOPICS), n_contacts)),
+        "channel": text(["phone"], np.zeros(n_contacts)),
         "contacts": pa.array(rng.integers(1, 3, n_contacts), pa.int64()),
-    }, schema=CONTACT_SCHEMA)
+    }, schema=dictionary_schema(CONTACT_SCHEMA) if coded else CONTACT_SCHEMA)
     screened = rng.random(n_people) < 0.3
     vulns = pa.table({
         "person_key": pa.array(np.arange(n_people, dtype=np.int64)[screened]),
-        "vulnerability": strings(VULNERABILITIES,
+        "vulnerability": text(VULNERABILITIES,
                                  rng.choice(len(VULNERABILITIES), int(screened.sum()))),
-    }, schema=VULNERABILITY_SCHEMA)
+    }, schema=dictionary_schema(VULNERABILITY_SCHEMA) if coded
+       else VULNERABILITY_SCHEMA)
     return assist, contacts, vulns
