@@ -28,6 +28,7 @@ from opendtm.store.staging import BATCH, STAGE_COLUMNS, Staging
 from opendtm.timing import timed
 
 log = logging.getLogger(__name__)
+WRITING_MEMORY = "192MB"  # DuckDB's memory while SQLite writes (see ``Resolved._cases``)
 _IDENTITY = ("given_name", "family_name", "patronymic", "document_number", "phone")
 _PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id", "migrant_status",
            *_IDENTITY)  # fmt: skip
@@ -161,6 +162,9 @@ class Resolved:
         con.execute("DROP VIEW rp")
         con.execute("DROP VIEW r")
         con.execute("DROP TABLE s")
+        # SQLite's page caches grow while the rows are written: DuckDB keeps less in memory
+        # from here on and reads the rest back from its spill folder.
+        con.execute(f"SET memory_limit = '{WRITING_MEMORY}'")
 
     # -- writing ---------------------------------------------------------------------
 
@@ -226,17 +230,6 @@ class Resolved:
                 "FROM assistance a JOIN import_record r ON r.partner_id = a.partner_id AND "
                 "r.record_id = a.record_id WHERE a.id > ?", (batch_id, self.base_assistance))
         return counts
-
-    def changes_sha256(self, batch_id: int) -> str:
-        """The digest of the batch's change rows (see ``Loader.changes_sha256``), from the
-        rows in DuckDB: a line per row, its values joined by \\x1f, in row order."""
-        del batch_id  # every row of this import is its own, created
-        return self._one_text(
-            "SELECT sha256(string_agg(concat_ws(chr(31), row_no, partner_id, record_id, id, "
-            "'created'), chr(10) ORDER BY row_no) || chr(10)) FROM a")
-
-    def _one_text(self, sql: str) -> str:
-        return str(self.con.execute(sql).fetchall()[0][0])
 
     def _persons(self) -> dict[str, int]:
         new = f"FROM ip WHERE id > {self.base_person} ORDER BY id"
