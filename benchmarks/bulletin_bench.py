@@ -16,13 +16,14 @@ within 1.5x of hand-written SQL; the demo bulletin under 10 s.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +216,43 @@ def pandas_figures(a: pa.Table, c: pa.Table, v: pa.Table) -> int:
     return n
 
 
+@contextlib.contextmanager
+def phases() -> Iterator[dict[str, float]]:
+    """The CPU of the build's steps: the figures and the first language in this process
+    (the renderer's threads included), the second language in its own."""
+    from opendtm.services import bulletin
+
+    def own() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def kids() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    marks: dict[str, float] = {}
+    figures_model, render_language = bulletin.figures_model, bulletin.render_language
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        start = own()
+        result = figures_model(*args, **kwargs)
+        marks["figures"], marks["counted"] = own() - start, own()
+        return result
+
+    def laid_out(*args: Any, **kwargs: Any) -> Any:
+        result = render_language(*args, **kwargs)
+        marks["language"] = own() - marks["counted"]
+        return result
+
+    second = kids()
+    bulletin.figures_model, bulletin.render_language = counted, laid_out
+    try:
+        yield marks
+    finally:
+        bulletin.figures_model, bulletin.render_language = figures_model, render_language
+        marks["second"] = kids() - second
+
+
 def demo_bulletin(url: str) -> float:
     """The demo's bulletin built in this process, then end to end by the command line
     (``opendtm bulletin --out DIR``: a new interpreter, its imports included)."""
@@ -222,10 +260,13 @@ def demo_bulletin(url: str) -> float:
     from opendtm.store.database import make_engine
 
     engine = make_engine(url)
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as out, phases() as marks:
         took, _ = timed("demo bulletin, HTML+PDF, en+ru", lambda: build(
             engine, Request(out=Path(out), config=config.load(), audience="internal")))
     engine.dispose()
+    print(f"    this process: figures {marks['figures']:.2f} s CPU, its language "
+          f"{marks['language']:.2f} s CPU; the second language's process "
+          f"{marks['second']:.2f} s CPU", flush=True)
     with tempfile.TemporaryDirectory() as out:
         timed("the same, `opendtm bulletin`", lambda: subprocess.run(
             [sys.executable, "-m", "opendtm.cli.main", "--db", url, "bulletin",

@@ -108,8 +108,8 @@ def test_pdf_carries_the_numbers_of_figures_json(internal: Path, lang: str) -> N
 @needs_poppler
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_pdf_draws_its_charts_as_images_at_print_resolution(internal: Path, lang: str) -> None:
-    """The PDF carries each chart and map as one image (with its transparency mask) at
-    about 190 dpi, where the HTML page carries the same charts as inline SVG."""
+    """The PDF carries each chart and map as one image at about 190 dpi, where the HTML
+    page carries the same charts as inline SVG."""
     listing = subprocess.run(["pdfimages", "-list", str(internal / f"bulletin-{lang}.pdf")],
                              check=True, capture_output=True, text=True).stdout
     images = [line.split() for line in listing.splitlines()[2:]]
