@@ -4,6 +4,8 @@ the figures counted over the text itself, at both scope levels."""
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
 
 from opendtm.process import coding, figures, synthetic
 
@@ -30,6 +32,30 @@ def test_coded_facts_give_the_figures_of_the_text() -> None:
     assert given == text
     assert all(block["by_city"] for block in text[0].values())
     assert {scope[0] for scope in text[1]} == set(synthetic.COUNTRIES)
+
+
+@pytest.mark.parametrize("rows", ["families only", "none"])
+def test_facts_without_persons(rows: str) -> None:
+    # no person is assisted: the bit sets hold no value, and nothing breaks
+    assist, contacts, vulns = synthetic.facts(3000, seed=4, coded=True)
+    assist = (assist.filter(pc.is_null(assist["person_key"])) if rows == "families only"
+              else assist.slice(0, 0))
+    coded = figures.compute_levels(assist, contacts, vulns, LEVELS)
+    con = figures.connect()
+    tables = [con.create_table(name, t.cast(plain(t.schema))) for name, t in
+              (("assist", assist), ("contacts", contacts), ("vulns", vulns))]
+    assert coded == figures.compute_levels(*tables, LEVELS, con)
+    assert all("individuals" not in block for block in coded[1].values())
+    assert all(block["consultations"]["total"] for block in coded[0].values())
+    if rows == "families only":
+        pairs = assist.cast(plain(assist.schema)).group_by(["country", "family_id"])
+        families = pairs.aggregate([]).num_rows  # a family counts once in each country
+        assert sum(block["families"]["total"] for block in coded[0].values()) == families
+
+
+def plain(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type)
+                      else f for f in schema])
 
 
 def test_synthetic_facts_coded_hold_the_same_values() -> None:

@@ -48,7 +48,7 @@ class BitSets:
     marked: set[str] = field(default_factory=set)
 
     def bit_columns(self) -> list[str]:
-        words = {s.word for s in self.columns.values()}
+        words = {s.word for s in self.columns.values() if s.values}
         return [f"bits_{w}" for w in sorted(words)]
 
     def aggregates(self, rows: ir.Table) -> dict[str, ir.Value]:
@@ -57,6 +57,8 @@ class BitSets:
         parts: dict[int, list[ir.IntegerValue]] = {}
         zero = ibis.literal(0, "int64")
         for name, s in self.columns.items():
+            if not s.values:  # no row holds a value: no bits to set
+                continue
             if s.coded:
                 shift = rows[s.col].cast("int64") + s.offset
                 part = (ibis.literal(1).cast("int64") << shift).fill_null(zero)
@@ -96,6 +98,9 @@ class BitSets:
         weight = profiles["w"].to_numpy(zero_copy_only=False).astype(np.int64)
         out: dict[str, list[dict[str, int]]] = {}
         for name, s in self.columns.items():
+            if not s.values:
+                out[name] = [{} for _ in starts]
+                continue
             bits = profiles[f"bits_{s.word}"].to_numpy(zero_copy_only=False).astype(np.int64)
             counts = [np.add.reduceat(((bits >> (s.offset + i)) & 1) * weight, starts)
                       for i in range(len(s.values))]
@@ -110,6 +115,8 @@ class BitSets:
         if s is None or name in self.marked:
             return None
         mask = sum(1 << (s.offset + i) for i, v in enumerate(s.values) if v in values)
+        if not mask:
+            return ibis.literal(False)
         return (persons[f"bits_{s.word}"] & ibis.literal(mask, "int64")) != 0
 
 
