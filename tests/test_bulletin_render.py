@@ -10,6 +10,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -98,6 +99,22 @@ def test_no_fork_once_the_renderer_runs_here() -> None:
         assert not worker.forked
     finally:
         worker.close()
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    """A lock held by another thread (a web server's) would stay locked in a copy."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        worker = Worker()
+        try:
+            assert not worker.forked
+        finally:
+            worker.close()
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_a_worker_without_a_job_ends_at_once(tmp_path: Path) -> None:

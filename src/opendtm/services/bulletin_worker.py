@@ -9,10 +9,11 @@ quietly.
 
 Where the system can, the process is a fork of the build's own: it has every module the
 pages need already imported, and starts in milliseconds instead of seconds. A fork is
-taken only while the chart renderer has not started in the build's process (its threads
-would be missing in the copy); otherwise, and where there is no ``fork``, it is a new
-interpreter, ``python -m opendtm.services.bulletin_worker``, which imports only what pages
-need.
+taken only from a process running one thread, before the chart renderer has started in it:
+a lock another thread held at that moment (a web server's, a connection pool's) would stay
+locked in the copy, and the renderer's threads would be missing there. Otherwise, and
+where there is no ``fork``, it is a new interpreter, ``python -m
+opendtm.services.bulletin_worker``, which imports only what pages need.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 import traceback
 import warnings
 from collections.abc import Sequence
@@ -65,7 +67,8 @@ class Worker:
 
     def __init__(self, fork: bool | None = None) -> None:
         if fork is None:
-            fork = hasattr(os, "fork") and not vega.started()
+            fork = (hasattr(os, "fork") and threading.active_count() == 1
+                    and not vega.started())
         self.forked = fork
         self._fds: set[int] = set()
         self._proc: subprocess.Popen[bytes] | None = None
