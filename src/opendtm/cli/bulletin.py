@@ -9,8 +9,8 @@ import typer
 
 from opendtm.domain.gazetteer import gazetteer
 from opendtm.publish import config as bulletin_config
+from opendtm.publish.config import AUDIENCES, FORMATS
 from opendtm.publish.i18n import LANGUAGES
-from opendtm.services.bulletin import AUDIENCES, FORMATS, Request, build
 from opendtm.store import schema
 
 from .context import console, engine, fail, handled, parse_date, progress_steps
@@ -65,6 +65,8 @@ def bulletin(
         from .survey_bulletin import survey_bulletins
         return survey_bulletins(series, theme, out, country, lang, audience, formats,
                                 threshold, min_base, config)
+    from opendtm.services.bulletin import Request, build  # the figures and pages: heavy
+
     with handled():
         langs = lang or list(LANGUAGES)
         for code in langs:

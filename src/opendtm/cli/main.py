@@ -10,8 +10,6 @@ from rich.table import Table
 
 from opendtm import __version__
 from opendtm.domain.gazetteer import gazetteer
-from opendtm.services.reference import sync_gazetteer
-from opendtm.services.stats import key_figures
 from opendtm.store import schema
 from opendtm.store.database import safe_url, unit_of_work
 
@@ -48,13 +46,15 @@ def main(
 @app.command()
 def init() -> None:
     """Create the database schema, or upgrade it to this version, and load place names."""
+    from opendtm.services import reference
+
     with handled():
         eng = engine()
         schema.check_ownership(eng)
         before = schema.current_revision(eng)
         schema.upgrade(eng)
         with unit_of_work(eng) as session:
-            units, cities = sync_gazetteer(session)
+            units, cities = reference.sync_gazetteer(session)
         after = schema.current_revision(eng)
         what = "created" if before is None else ("upgraded" if before != after else "up to date")
         console.print(f"schema {what} at revision {after} in {safe_url(str(eng.url))}; "
@@ -83,6 +83,8 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Key figures per country, with consistency checks."""
+    from opendtm.services.stats import key_figures  # Ibis and DuckDB only for this command
+
     with handled():
         codes = [gazetteer().country(c).iso3 for c in country or []]
         start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")

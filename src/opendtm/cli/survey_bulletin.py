@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from opendtm.domain.gazetteer import gazetteer
+from opendtm.publish.config import AUDIENCES, FORMATS
 from opendtm.publish.i18n import LANGUAGES
-from opendtm.services.bulletin import AUDIENCES, FORMATS
 from opendtm.services.survey_bulletin import THEMES, SurveyRequest, build, folder_name
 from opendtm.store import schema
 

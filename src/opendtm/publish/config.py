@@ -14,6 +14,9 @@ from opendtm.process.disclosure import SINGLE_DIMENSION_KEYS, Rules
 
 from .i18n import LANGUAGES
 
+FORMATS = ("html", "pdf", "json", "hxl")
+AUDIENCES = ("public", "internal")
+
 REQUIRED = ("title", "series", "publisher", "about", "purpose", "disclaimer")
 
 

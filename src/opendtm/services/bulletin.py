@@ -24,16 +24,13 @@ from sqlalchemy.engine import make_url
 from opendtm import __version__
 from opendtm.process import disclosure
 from opendtm.publish import charts, html, hxl, i18n
-from opendtm.publish.config import BulletinConfig
+from opendtm.publish.config import AUDIENCES, FORMATS, BulletinConfig
 from opendtm.services.bulletin_worker import Worker, render_language
 from opendtm.services.stats import country_blocks
 from opendtm.store import dedup, facts, partners
 from opendtm.store.database import unit_of_work
 from opendtm.store.integrity import record_problems
 from opendtm.store.models import Operation
-
-FORMATS = ("html", "pdf", "json", "hxl")
-AUDIENCES = ("public", "internal")
 
 Step = Callable[[str, int, int], None]
 

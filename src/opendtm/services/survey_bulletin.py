@@ -30,9 +30,10 @@ from opendtm.process.survey_codes import Prepared
 from opendtm.process.survey_frame import frame
 from opendtm.process.survey_tables import prepare, questions_needed, tabulate
 from opendtm.publish import i18n, pdf, survey_html, survey_hxl
+from opendtm.publish.config import AUDIENCES, FORMATS
 from opendtm.store import survey as store
 
-from .bulletin import AUDIENCES, FORMATS, BulletinError, Step, _database_label, input_hash
+from .bulletin import BulletinError, Step, _database_label, input_hash
 from .survey import form_spec
 
 THEMES = ("profile", "trajectory", "remittances", "employment", "covid")
