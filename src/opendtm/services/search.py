@@ -89,14 +89,19 @@ def matching_ids(q: str, words: list[str], names: bool,
     return _found(names_words, partner_id is not None), params
 
 
+def _in_range(tokens: Any, i: int, partner: bool) -> list[Any]:
+    """Conditions on ``tokens`` (an alias of the token table): the token starts with word
+    ``i``, and belongs to the partner's persons."""
+    conditions = [tokens.token >= bindparam(f"w{i}"), tokens.token < bindparam(f"w{i}_top")]
+    if partner:
+        conditions.append(tokens.partner_id == bindparam("token_partner"))
+    return conditions
+
+
 def _prefix(i: int, partner: bool) -> Any:
     """The persons with a token that starts with word ``i`` (of the partner)."""
     tokens = _TOKENS.alias(f"t{i}").c
-    stmt = select(tokens.person_id.label("id")).where(
-        tokens.token >= bindparam(f"w{i}"), tokens.token < bindparam(f"w{i}_top"))
-    if partner:
-        stmt = stmt.where(tokens.partner_id == bindparam("token_partner"))
-    return stmt
+    return select(tokens.person_id.label("id")).where(*_in_range(tokens, i, partner))
 
 
 def _by_code() -> Any:
@@ -156,10 +161,7 @@ def _bounds(words: int, partner: bool) -> Any:
     for i in range(words):
         for end, order in (("lo", "asc"), ("hi", "desc")):
             tokens = _TOKENS.alias(f"{end}{i}").c
-            stmt = select(tokens.token).where(tokens.token >= bindparam(f"w{i}"),
-                                              tokens.token < bindparam(f"w{i}_top"))
-            if partner:
-                stmt = stmt.where(tokens.partner_id == bindparam("token_partner"))
+            stmt = select(tokens.token).where(*_in_range(tokens, i, partner))
             columns.append(stmt.order_by(getattr(tokens.token, order)()).limit(1)
                            .scalar_subquery().label(f"{end}{i}"))
     return select(*columns)
