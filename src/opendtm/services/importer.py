@@ -234,7 +234,8 @@ def _counted(checked: vectorised.Checked, report: ImportReport) -> None:
 
 def _writing(report: ImportReport, size: int,
              progress: Progress | None) -> Callable[[float], None]:
-    """Progress of the rows written straight from DuckDB (after the reading's part)."""
+    """Progress of the rows written or staged after the set-based reading: reading took
+    the first part of the bar, writing takes the rest."""
     def step(done: float) -> None:
         if progress:
             progress(report.rows_read, int(size * (READ + (1 - READ) * done)), size)
@@ -245,15 +246,12 @@ def _writing(report: ImportReport, size: int,
 def _stage_checked(checked: vectorised.Checked, loader: Loader, report: ImportReport,
                    size: int, progress: Progress | None) -> None:
     """Stage what the set-based reading left to write (see ``ingest.vectorised``)."""
-    done = 0
+    step, done = _writing(report, size, progress), 0
     for batch in checked.batches(BATCH):
         loader.stage_many(batch)
         done += len(batch)
-        if progress:  # reading took the first part of the bar, staging the rest
-            share = READ + (1 - READ) * done / max(checked.staged, 1)
-            progress(report.rows_read, int(size * share), size)
-    if progress:
-        progress(report.rows_read, size, size)
+        step(done / max(checked.staged, 1))
+    step(1.0)
 
 
 def _land(session: Session, writer: Loader | resolved.Resolved, loader: Loader,
