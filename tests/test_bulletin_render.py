@@ -1,6 +1,6 @@
-"""The bulletin's faster paths give what the paths they replace gave: the process that lays
-out the second language (a fork of the build's process where that is safe, else a new
-interpreter), the charts' Vega compiled once per layout (else once per chart) and the PDF's
+"""The bulletin's faster paths give what the paths they replace gave: the processes that lay
+out the languages (a team forked from the build's process where that is safe, else a new
+interpreter for the second language), the charts' Vega compiled once per layout (else once per chart) and the PDF's
 charts embedded as their colours (else by WeasyPrint, with a transparency mask)."""
 
 from __future__ import annotations
@@ -19,28 +19,40 @@ import pytest
 from opendtm.publish import charts, config, html, outlines, pdf, vega
 from opendtm.publish.sections import country_figures
 from opendtm.services.bulletin import Request, figures_model
+from opendtm.services.bulletin_team import Team
 from opendtm.services.bulletin_worker import Worker
 from opendtm.services.demo import prepare_demo
 from opendtm.store.database import make_engine
 
-# run in a new interpreter, where the chart renderer has not started: a fork, then a new
-# interpreter, each lay out the same figures in Russian
+# run in a new interpreter, where the chart renderer has not started: a team of forked
+# processes (both languages), then a new interpreter, lay out the same figures in Russian
 BOTH_WAYS = """
-import pickle, sys
+import pickle, sys, time
 from pathlib import Path
+from opendtm.services.bulletin_team import Team
+from opendtm.services.bulletin_team import Team
 from opendtm.services.bulletin_worker import Worker
 job = Path(sys.argv[1]).read_bytes()
 model, cfg = pickle.loads(job)
-idle = Worker(True)  # a build that failed before its pages: the copy ends, having done nothing
-idle.close()
-assert idle.wait() != 0
-for fork, out in ((True, Path(sys.argv[2])), (False, Path(sys.argv[3]))):
-    worker = Worker(fork)
-    assert worker.forked is fork
-    worker.send(pickle.dumps((model, "ru", cfg, out, ["html", "pdf"])))
-    paths = worker.paths()
-    worker.close()
-    assert paths == [out / "bulletin-ru.html", out / "bulletin-ru.pdf"], paths
+assert Team.possible()
+start = time.perf_counter()
+with Team(["en", "ru"]) as idle:  # a build that failed before its pages: they end at once
+    pass
+assert not idle.close() and time.perf_counter() - start < 5
+forked = Path(sys.argv[2])
+with Team(["en", "ru"]) as team:
+    for lang in ("en", "ru"):
+        team.send(lang, pickle.dumps((model, lang, cfg, forked, ["html", "pdf"])))
+    assert [team.paths(lang) for lang in ("en", "ru")] == [
+        [forked / f"bulletin-{lang}.html", forked / f"bulletin-{lang}.pdf"]
+        for lang in ("en", "ru")]
+assert team.close()
+new = Path(sys.argv[3])
+worker = Worker()
+worker.send(pickle.dumps((model, "ru", cfg, new, ["html", "pdf"])))
+paths = worker.paths()
+worker.close()
+assert paths == [new / "bulletin-ru.html", new / "bulletin-ru.pdf"], paths
 """
 
 
@@ -73,7 +85,7 @@ def test_charts_compiled_once_per_layout_are_the_charts_compiled_each(job: Path)
     assert len(vega._SHELLS) < len(specs) / 2  # the layouts: far fewer than the charts
 
 
-def test_a_fork_and_a_new_interpreter_lay_out_the_same_pages(job: Path, tmp_path: Path) -> None:
+def test_a_team_and_a_new_interpreter_lay_out_the_same_pages(job: Path, tmp_path: Path) -> None:
     forked, new = tmp_path / "forked", tmp_path / "new"
     forked.mkdir()
     new.mkdir()
@@ -94,11 +106,7 @@ def test_no_fork_once_the_renderer_runs_here() -> None:
     """The renderer's threads would be missing in a copy of this process: a new
     interpreter lays the language out instead."""
     charts.warm()
-    worker = Worker()
-    try:
-        assert not worker.forked
-    finally:
-        worker.close()
+    assert not Team.possible()
 
 
 def test_no_fork_while_another_thread_runs() -> None:
@@ -107,11 +115,7 @@ def test_no_fork_while_another_thread_runs() -> None:
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        worker = Worker()
-        try:
-            assert not worker.forked
-        finally:
-            worker.close()
+        assert not Team.possible()
     finally:
         stop.set()
         other.join()
@@ -119,7 +123,7 @@ def test_no_fork_while_another_thread_runs() -> None:
 
 def test_a_worker_without_a_job_ends_at_once(tmp_path: Path) -> None:
     start = time.perf_counter()
-    worker = Worker(fork=False)
+    worker = Worker()
     worker.close()
     assert worker.wait() != 0  # ended, not finished
     assert time.perf_counter() - start < 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from opendtm.domain.gazetteer import gazetteer
 from opendtm.publish import config as bulletin_config
 from opendtm.publish.config import AUDIENCES, FORMATS
 from opendtm.publish.i18n import LANGUAGES
+from opendtm.services.bulletin_team import Team
 from opendtm.store import schema
 
 from .context import console, engine, fail, handled, parse_date, progress_steps
@@ -65,8 +67,6 @@ def bulletin(
         from .survey_bulletin import survey_bulletins
         return survey_bulletins(series, theme, out, country, lang, audience, formats,
                                 threshold, min_base, config)
-    from opendtm.services.bulletin import Request, build  # the figures and pages: heavy
-
     with handled():
         langs = lang or list(LANGUAGES)
         for code in langs:
@@ -79,16 +79,23 @@ def bulletin(
         if audience not in AUDIENCES:
             fail(f"--audience {audience!r}: use public or internal")
         codes = [gazetteer().country(c).iso3 for c in country or []]
-        req = Request(
-            out=out, config=bulletin_config.load(config), countries=codes,
-            start=parse_date(date_from, "--from"), end=parse_date(date_to, "--to"),
-            languages=langs, audience=audience, formats=wanted, threshold=threshold,
-            allow_problems=allow_problems,
-        )
-        eng = engine()
-        schema.require_current(eng)
-        with progress_steps("reading records") as step:
-            result = build(eng, req, step)
+        cfg = bulletin_config.load(config)
+        # the languages' processes start first, and import the pages' libraries while this
+        # one imports the figures' and counts them
+        pages = {"html", "pdf"} & set(wanted)
+        with Team(langs) if pages and Team.possible() else nullcontext() as team:
+            from opendtm.services.bulletin import Request, build  # the figures: heavy
+
+            req = Request(
+                out=out, config=cfg, countries=codes,
+                start=parse_date(date_from, "--from"), end=parse_date(date_to, "--to"),
+                languages=langs, audience=audience, formats=wanted, threshold=threshold,
+                allow_problems=allow_problems,
+            )
+            eng = engine()
+            schema.require_current(eng)
+            with progress_steps("reading records") as step:
+                result = build(eng, req, step, team=team, fork=False)
     if result.skipped:
         console.print(f"no records for {', '.join(result.skipped)}: left out")
     problems = result.model["problems"]

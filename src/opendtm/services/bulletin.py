@@ -23,9 +23,9 @@ from sqlalchemy.engine import make_url
 
 from opendtm import __version__
 from opendtm.process import disclosure
-from opendtm.publish import charts, html, hxl, i18n
+from opendtm.publish import html, hxl, i18n
 from opendtm.publish.config import AUDIENCES, FORMATS, BulletinConfig
-from opendtm.services.bulletin_worker import Worker, render_language
+from opendtm.services.bulletin_team import Team
 from opendtm.services.stats import country_blocks
 from opendtm.store import dedup, facts, partners
 from opendtm.store.database import unit_of_work
@@ -61,19 +61,21 @@ class Result:
 
 
 def build(
-    engine: Engine, req: Request, step: Step | None = None, *, fork: bool | None = None
+    engine: Engine, req: Request, step: Step | None = None, *, team: Team | None = None,
+    fork: bool | None = None,
 ) -> Result:
-    """The bulletin's files; ``fork`` chooses how the second language's process starts (by
-    default a fork of this one where that is safe, see ``bulletin_worker``)."""
+    """The bulletin's files. Each language is laid out by a process of its own (``team``,
+    forked by the caller before it imported the figures' libraries, else forked here where
+    that is safe, see ``bulletin_team``); with ``fork=False`` or where a fork is not safe,
+    this process lays out the first language and a new interpreter the second."""
     langs = list(req.languages) if {"html", "pdf"} & set(req.formats) else []
-    # with two languages and two cores or more, the second language is laid out by a
-    # Python process of its own (charts and PDF layout are CPU work that does not share the
-    # interpreter); it starts now, so that it is ready when the figures are counted
-    helpers = _Helpers(langs[1:] if len(langs) > 1 and (os.cpu_count() or 1) > 1 else [],
-                       fork)
+    if team is None and langs and (Team.possible() if fork is None else fork):
+        team = Team(langs)
+    if team is not None and team.langs != langs:
+        team.close()
+        raise ValueError(f"the team lays out {team.langs}, the bulletin asks for {langs}")
+    helpers = team or _Helpers(langs)
     with helpers:
-        if langs:
-            charts.warm_soon()  # while the figures are counted
         model, skipped = figures_model(engine, req)
         total = 1 + len(langs) * (("html" in req.formats) + ("pdf" in req.formats))
         done = 0
@@ -85,6 +87,11 @@ def build(
                 step(label, done, total)
 
         req.out.mkdir(parents=True, exist_ok=True)
+        if langs and step:
+            step(f"charts and pages: {', '.join(langs)}", done, total)
+        for lang in helpers.langs:  # they lay out their pages while this writes the data
+            helpers.send(lang, pickle.dumps((model, lang, req.config, req.out,
+                                             list(req.formats))))
         result = Result(model, skipped=skipped)
         if "json" in req.formats:
             path = req.out / "figures.json"
@@ -93,44 +100,56 @@ def build(
         if "hxl" in req.formats:
             result.paths += hxl.write(model["countries"], req.out / "hxl")
         tick("figures")
-        if langs and step:
-            step(f"charts and pages: {', '.join(langs)}", done, total)
-        helpers.send(model, req)
         pages: dict[str, list[Path]] = {}
         for lang in langs:
-            if lang not in helpers.langs:
-                pages[lang] = render_language(model, lang, req.config, req.out, req.formats)
+            if lang in helpers.langs:
+                paths = helpers.paths(lang)
+                if paths is None:
+                    raise BulletinError(f"the {lang} bulletin could not be laid out (see the "
+                                        "message above)")
+                pages[lang] = paths
             else:
-                pages[lang] = helpers.paths(lang)
+                pages[lang] = _render_here(model, lang, req)
             for path in pages[lang]:
                 tick(f"{lang} {path.suffix[1:].upper()}")
         result.paths += [path for lang in langs for path in pages[lang]]
     return result
 
 
-class _Helpers:
-    """The processes laying out the languages this one does not (see ``bulletin_worker``).
-    Leaving the ``with`` block before their job is sent (a failed build) ends them."""
+def _render_here(model: dict[str, Any], lang: str, req: Request) -> list[Path]:
+    from opendtm.services.bulletin_worker import render_language  # the pages' libraries
 
-    def __init__(self, langs: list[str], fork: bool | None = None) -> None:
-        self.langs = langs
-        self.fork = fork
-        self.workers: dict[str, Worker] = {}
+    return render_language(model, lang, req.config, req.out, req.formats)
+
+
+class _Helpers:
+    """Where there is no team: this process lays out the first language; with two languages
+    and two cores or more, a new interpreter lays out the second (charts and PDF layout are
+    CPU work that does not share the interpreter), started now so that it is ready when the
+    figures are counted. Leaving the ``with`` block before its job is sent (a failed build)
+    ends it."""
+
+    def __init__(self, langs: list[str]) -> None:
+        self.first = langs[:1]
+        self.langs = langs[1:] if len(langs) > 1 and (os.cpu_count() or 1) > 1 else []
+        self.workers: dict[str, Any] = {}
 
     def __enter__(self) -> _Helpers:
-        for lang in self.langs:
-            self.workers[lang] = Worker(self.fork)
+        if self.langs:
+            from opendtm.services.bulletin_worker import Worker
+
+            self.workers = {lang: Worker() for lang in self.langs}
+        if self.first:
+            from opendtm.publish import charts
+
+            charts.warm_soon()  # while the figures are counted
         return self
 
-    def send(self, model: dict[str, Any], req: Request) -> None:
-        for lang, worker in self.workers.items():
-            worker.send(pickle.dumps((model, lang, req.config, req.out, list(req.formats))))
+    def send(self, lang: str, job: bytes) -> None:
+        self.workers[lang].send(job)
 
-    def paths(self, lang: str) -> list[Path]:
-        paths = self.workers[lang].paths()
-        if paths is None:
-            raise BulletinError(f"the {lang} bulletin could not be laid out (see the message "
-                                "above)")
+    def paths(self, lang: str) -> list[Path] | None:
+        paths: list[Path] | None = self.workers[lang].paths()
         return paths
 
     def __exit__(self, *exc: object) -> None:
