@@ -218,8 +218,8 @@ def pandas_figures(a: pa.Table, c: pa.Table, v: pa.Table) -> int:
 
 @contextlib.contextmanager
 def phases() -> Iterator[dict[str, float]]:
-    """The CPU of the build's steps: the figures and the first language in this process
-    (the renderer's threads included), the second language in its own."""
+    """The CPU of the build's steps: the figures in this process, the languages in the
+    processes that lay them out (forked, or a new interpreter), and all of this process."""
     from opendtm.services import bulletin
 
     def own() -> float:
@@ -231,26 +231,21 @@ def phases() -> Iterator[dict[str, float]]:
         return usage.ru_utime + usage.ru_stime
 
     marks: dict[str, float] = {}
-    figures_model, render_language = bulletin.figures_model, bulletin.render_language
+    figures_model = bulletin.figures_model
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         start = own()
         result = figures_model(*args, **kwargs)
-        marks["figures"], marks["counted"] = own() - start, own()
+        marks["figures"] = own() - start
         return result
 
-    def laid_out(*args: Any, **kwargs: Any) -> Any:
-        result = render_language(*args, **kwargs)
-        marks["language"] = own() - marks["counted"]
-        return result
-
-    second = kids()
-    bulletin.figures_model, bulletin.render_language = counted, laid_out
+    before, others = own(), kids()
+    bulletin.figures_model = counted
     try:
         yield marks
     finally:
-        bulletin.figures_model, bulletin.render_language = figures_model, render_language
-        marks["second"] = kids() - second
+        bulletin.figures_model = figures_model
+        marks["own"], marks["languages"] = own() - before, kids() - others
 
 
 def demo_bulletin(url: str) -> float:
@@ -264,9 +259,8 @@ def demo_bulletin(url: str) -> float:
         took, _ = timed("demo bulletin, HTML+PDF, en+ru", lambda: build(
             engine, Request(out=Path(out), config=config.load(), audience="internal")))
     engine.dispose()
-    print(f"    this process: figures {marks['figures']:.2f} s CPU, its language "
-          f"{marks['language']:.2f} s CPU; the second language's process "
-          f"{marks['second']:.2f} s CPU", flush=True)
+    print(f"    this process {marks['own']:.2f} s CPU (the figures {marks['figures']:.2f} s); "
+          f"the languages' processes {marks['languages']:.2f} s CPU", flush=True)
     with tempfile.TemporaryDirectory() as out:
         timed("the same, `opendtm bulletin`", lambda: subprocess.run(
             [sys.executable, "-m", "opendtm.cli.main", "--db", url, "bulletin",

@@ -1,7 +1,8 @@
 """The bulletin's faster paths give what the paths they replace gave: the processes that lay
 out the languages (a team forked from the build's process where that is safe, else a new
-interpreter for the second language), the charts' Vega compiled once per layout (else once per chart) and the PDF's
-charts embedded as their colours (else by WeasyPrint, with a transparency mask)."""
+interpreter for the second language), the charts' Vega compiled once per layout (else once
+per chart) and the PDF's charts embedded as their colours (else by WeasyPrint, with a
+transparency mask)."""
 
 from __future__ import annotations
 
