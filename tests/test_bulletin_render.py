@@ -177,3 +177,21 @@ def test_an_image_with_transparency_keeps_its_mask(tmp_path: Path) -> None:
     page = '<p>x</p><img src="opendtm-figure:1.png" style="width: 20px">'
     out = pdf.write(page, tmp_path / "mask.pdf", {"opendtm-figure:1.png": png.getvalue()})
     assert _kinds(out) == ["image", "smask"]
+
+
+@pytest.mark.parametrize(("args", "langs"), [
+    (["bulletin", "--out", "out"], ["en", "ru"]),
+    (["--db", "sqlite:///x.db", "bulletin", "--lang", "ru", "--out", "out"], ["ru"]),
+    (["bulletin", "--format", "json,pdf", "--lang=en"], ["en"]),
+    (["bulletin", "--format", "json,hxl", "--out", "out"], []),
+    (["bulletin", "--series", "survey", "--out", "out"], []),
+    (["bulletin", "--help"], []),
+    (["stats"], []),
+    (["-k", "bulletin"], []),  # not the command line of a build
+    ([], []),
+])
+def test_the_command_line_starts_a_team_for_the_pages_it_asks_for(
+        args: list[str], langs: list[str]) -> None:
+    from opendtm.services.bulletin_team import _pages_asked
+
+    assert _pages_asked(args) == langs

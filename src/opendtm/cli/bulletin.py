@@ -12,7 +12,7 @@ from opendtm.domain.gazetteer import gazetteer
 from opendtm.publish import config as bulletin_config
 from opendtm.publish.config import AUDIENCES, FORMATS
 from opendtm.publish.i18n import LANGUAGES
-from opendtm.services.bulletin_team import Team
+from opendtm.services.bulletin_team import Team, early
 from opendtm.store import schema
 
 from .context import console, engine, fail, handled, parse_date, progress_steps
@@ -83,7 +83,10 @@ def bulletin(
         # the languages' processes start first, and import the pages' libraries while this
         # one imports the figures' and counts them
         pages = {"html", "pdf"} & set(wanted)
-        with Team(langs) if pages and Team.possible() else nullcontext() as team:
+        team = early(langs if pages else [])
+        if team is None and pages and Team.possible():
+            team = Team(langs)
+        with team or nullcontext():
             from opendtm.services.bulletin import Request, build  # the figures: heavy
 
             req = Request(

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
+from opendtm.services.bulletin_team import start_early
+
+# the bulletin's languages are laid out by processes that import their libraries while
+# this one imports its own (see bulletin_team): started before anything heavy is imported
+if __name__ == "__main__" or sys.argv[0].endswith("opendtm"):
+    start_early(sys.argv[1:])
+
 import json
 from typing import Annotated, Any
 

@@ -107,9 +107,12 @@ def svg(spec: dict[str, Any]) -> str:
 
 
 def warm() -> None:
-    """Start the chart renderer and draw a bar chart (the first chart of a process costs
-    about a second more than the next, and the first of its kind some more)."""
+    """Start the chart renderer and draw a bar chart and a map (the first chart of a process
+    costs about a second more than the next, and the first of its kind some more)."""
+    from . import maps
+
     svg(bars("en", [("", 1, None)], ""))
+    maps.warm()
 
 
 def warm_soon() -> None:

@@ -80,6 +80,16 @@ def coverage(lang: str, country: str, by_region: dict[str, Any],
     return spec
 
 
+def warm() -> None:
+    """Draw a map of the gazetteer's first unit with an outline: the first map of a process
+    costs some tenths of a second more than the next (the renderer compiles its code for
+    shapes and projections), so a process that lays out pages draws one while it waits."""
+    from .charts import png, svg
+
+    unit = next(u for u in gazetteer().admin1_units() if u.boundary)
+    png(svg(coverage("en", unit.country, {unit.code: 1}, {}, "")))
+
+
 def _template(axis: str) -> str:
     """The map's layers as Altair writes them, with a legend titled ``axis`` and labels at
     every placement, as JSON (``altair_spec("", PLACEMENTS, {})`` is kept as a file:

@@ -16,11 +16,16 @@ pool's) would stay locked in the copy, and the renderer's threads would be missi
 Where that does not hold, or the system has no ``fork``, there is no team
 (``Team.possible``), and the build lays out its languages as ``bulletin_worker`` says.
 
-This module imports nothing heavy: it is imported before the fork.
+This module imports nothing heavy: it is imported before the fork. The ``opendtm`` command
+starts the team before it imports its own libraries (``start_early``), when its arguments
+ask for the bulletin's pages; the bulletin command takes it (``early``) if it lays out the
+languages the command asks for, and ends it otherwise.
 """
 
 from __future__ import annotations
 
+import atexit
+import itertools
 import os
 import pickle
 import signal
@@ -150,3 +155,48 @@ def _serve(job_fd: int, result_fd: int, *, leave: bool = True) -> bool:
     if leave:
         os._exit(0 if ok else 1)
     return ok
+
+
+_early: list[Team] = []
+
+
+def start_early(args: Sequence[str]) -> None:
+    """Start the team for the command line ``opendtm ARGS`` if it builds the bulletin's pages
+    (the command's arguments are read again, fully, by the command itself)."""
+    langs = _pages_asked(list(args))
+    if langs and Team.possible():
+        team = Team(langs)
+        _early.append(team)
+        atexit.register(team.close)  # a command that failed, or did not take it
+
+
+def early(langs: Sequence[str]) -> Team | None:
+    """The team ``start_early`` started, if it lays out ``langs``; else ``None`` (and the
+    team, if any, is ended)."""
+    team = _early.pop() if _early else None
+    if team is not None and team.langs != list(langs):
+        team.close()
+        return None
+    return team
+
+
+def _pages_asked(args: list[str]) -> list[str]:
+    """The languages of the bulletin's pages ``opendtm ARGS`` asks for, or none."""
+    while args and args[0].startswith("-"):  # the options before the command: --db URL
+        if args[0] != "--db" and not args[0].startswith("--db="):
+            return []
+        args = args[2:] if args[0] == "--db" else args[1:]
+    if not args or args[0] != "bulletin" or "--help" in args:
+        return []
+
+    def values(option: str) -> list[str]:
+        return [b for a, b in itertools.pairwise(args) if a == option] + [
+            a.split("=", 1)[1] for a in args if a.startswith(f"{option}=")]
+
+    formats = values("--format")
+    if any(v != "assistance" for v in values("--series")) or (
+            formats and not {"html", "pdf"} & set(formats[-1].split(","))):
+        return []
+    from opendtm.publish.i18n import LANGUAGES
+
+    return values("--lang") or list(LANGUAGES)
