@@ -195,3 +195,19 @@ def test_the_command_line_starts_a_team_for_the_pages_it_asks_for(
     from opendtm.services.bulletin_team import _pages_asked
 
     assert _pages_asked(args) == langs
+
+
+def test_the_command_lays_out_its_pages_with_its_early_team(job: Path, tmp_path: Path) -> None:
+    """``opendtm bulletin`` (a new interpreter, where the team is forked before the
+    command's imports) writes the page this process lays out from the same figures."""
+    import re
+
+    url = f"sqlite:///{job.parent / 'opendtm.db'}"
+    subprocess.run([sys.executable, "-m", "opendtm.cli.main", "--db", url, "bulletin",
+                    "--audience", "internal", "--lang", "ru", "--format", "html",
+                    "--out", str(tmp_path)], check=True, capture_output=True)
+    model, cfg = pickle.loads(job.read_bytes())
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+    written = stamp.sub("", (tmp_path / "bulletin-ru.html").read_text("utf-8"))
+    assert written == stamp.sub("", html.pages(model, "ru", cfg).html)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bulletin-ru.html"]
