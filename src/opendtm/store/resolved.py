@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from opendtm.store import bulk, findings
+from opendtm.store import bulk, findings, references
 from opendtm.store.loader import update_persons
 from opendtm.store.staging import BATCH, STAGE_COLUMNS, Staging
 from opendtm.timing import timed
@@ -38,6 +38,7 @@ _ASSISTANCE = ("id", "partner_id", "record_id", "case_id", "person_id", "family_
 _KEPT = ("row_no", "rp.partner_id", "record_id", "row_hash", "person_id", "rp.family_id", "type",
          "delivered_on", "admin1_code", "city_id", "return_from", "return_to", "transport_mode",
          "consultation_topic", "vulnerabilities", "referral_kind", "referral_org")
+_TEXT = frozenset({"family_code", "beneficiary_id", "record_id", "code"})  # see ``_store``
 _PARAMS = "partner_id, record_id, row_hash, row_no, vulnerabilities"
 _FINDINGS = ("row_no", "partner_id", "record_id", "row_hash", "delivered_on", "person_id",
              "family_id", "case_id", "vulnerabilities", "referral_kind", "referral_org")
@@ -58,12 +59,11 @@ class Resolved:
         self.base_assistance = 0  # the greatest assistance id before the import
 
     def _store(self, name: str, columns: Sequence[str], sql: str) -> None:
-        """A query of the store, as DuckDB table ``name`` (``columns``, all integers but
-        those named ``*code`` / ``*_id`` of text)."""
+        """A query of the store, as DuckDB table ``name`` (``columns``: those of ``_TEXT``
+        are text, all others integers)."""
         rows = self.conn.exec_driver_sql(sql).fetchall()
         data = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-        kinds = [pa.string() if c in ("family_code", "beneficiary_id", "record_id")
-                 else pa.int64() for c in columns]
+        kinds = [pa.string() if c in _TEXT else pa.int64() for c in columns]
         arrow = pa.table({c: pa.array(list(v), k) for c, v, k in zip(columns, data, kinds,
                                                                      strict=True)})
         self.con.register(f"{name}_arrow", arrow)
@@ -126,7 +126,15 @@ class Resolved:
         con.execute("CREATE VIEW rp AS SELECT r.*, ip.id AS person_id FROM r LEFT JOIN ip "
                     "USING (partner_id, beneficiary_id)")
         self._cases()
+        # What the rows refer to beyond the file's partners (see ``references``).
+        self._store("spt", ("id",), "SELECT id FROM partner")
+        self._store("sad", ("code",), "SELECT code FROM admin1")
+        self._store("sct", ("id",), "SELECT id FROM city")
         return True
+
+    def broken(self) -> list[references.Broken]:
+        """The references of the rows to write that name no row (see ``references``)."""
+        return references.resolved(self.con, self.base_person)
 
     def _cases(self) -> None:
         """Each row's case: its subject's oldest open case, or a new one per subject
