@@ -141,3 +141,25 @@ def test_set_based_reading_shows_progress(engines: tuple[Engine, Engine],
     assert done == sorted(done) and done[-1] == size and {t for *_, t in seen} == {size}
     assert len([d for d in done if 0 < d < size]) >= 4  # reading, then staging batches
     assert seen[-1][0] == 12_000
+
+
+def test_line_breaks_inside_cells(engines: tuple[Engine, Engine], tmp_path: Path) -> None:
+    """A quoted cell may hold line breaks: the file is still read set-wise; with a blank
+    line besides, the line count no longer adds up and the row path reads it."""
+    rows = first_rows()
+    rows[0]["referral_source"] = "Hotline\nsecond line\nthird"
+    rows[4]["given_name"] = "Айгуль\r\nАсановна"
+    path = write_csv(tmp_path / "breaks.csv", rows)
+    report = both(engines, path, add_partners=True)
+    assert report.set_based and report.landed and report.created == 7
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*text, "\n", row_line(tmp_path)]), encoding="utf-8")
+    report = both(engines, path)
+    assert report.landed and not report.set_based and report.created == 1
+    assert dump(engines[0]) == dump(engines[1])
+
+
+def row_line(tmp_path: Path) -> str:
+    """The data line of a file of one new record."""
+    one = write_csv(tmp_path / "one.csv", [row("Z1", beneficiary_id="B9")])
+    return one.read_text(encoding="utf-8").splitlines(keepends=True)[1]

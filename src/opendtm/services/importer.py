@@ -143,7 +143,7 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
             else:
                 report.set_based = True
                 _counted(checked, report)
-                direct = resolved.resolve(loader, checked.con, checked.query,
+                direct = resolved.resolve(loader, checked,
                                           _writing(report, table.size, progress))
                 if direct is not None:
                     _broken(report, direct.broken())

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -26,6 +26,9 @@ from opendtm.store import bulk, findings, references
 from opendtm.store.loader import update_persons
 from opendtm.store.staging import BATCH, STAGE_COLUMNS, Staging
 from opendtm.timing import timed
+
+if TYPE_CHECKING:
+    from opendtm.ingest.vectorised import Checked
 
 log = logging.getLogger(__name__)
 WRITING_MEMORY = "192MB"  # DuckDB's memory while SQLite writes (see ``Resolved._cases``)
@@ -110,19 +113,18 @@ class Resolved:
                     "partner_id, family_code, id FROM sf UNION ALL SELECT partner_id, "
                     "family_code, id FROM nf) f USING (partner_id, family_code)")
         # One row per person; where rows disagree the greatest value is kept.
-        con.execute(
-            "CREATE TABLE ip AS SELECT partner_id, beneficiary_id, "
-            + ", ".join(f"max({c}) AS {c}" for c in _PERSON)
-            + ", max(return_from) AS previous_country, min(delivered_on) AS first_day, "
-            "NULL::BIGINT AS id FROM r WHERE beneficiary_id IS NOT NULL "
-            "GROUP BY partner_id, beneficiary_id")
-        con.execute("UPDATE ip SET id = sp.id FROM sp WHERE sp.partner_id = ip.partner_id "
-                    "AND sp.beneficiary_id = ip.beneficiary_id")
+        # A person held keeps its id; new persons take the next ids in (partner,
+        # beneficiary) order: the count of new persons so far is each one's rank.
         self.base_person = self._max("person")
-        con.execute(f"UPDATE ip SET id = n.id FROM (SELECT partner_id, beneficiary_id, "
-                    f"{self.base_person} + row_number() OVER (ORDER BY partner_id, "
-                    "beneficiary_id) AS id FROM ip WHERE id IS NULL) n WHERE n.partner_id = "
-                    "ip.partner_id AND n.beneficiary_id = ip.beneficiary_id")
+        con.execute(
+            "CREATE TABLE ip AS SELECT g.*, coalesce(sp.id, "
+            f"{self.base_person} + sum(CASE WHEN sp.id IS NULL THEN 1 ELSE 0 END) OVER "
+            "(ORDER BY g.partner_id, g.beneficiary_id ROWS UNBOUNDED PRECEDING))::BIGINT "
+            "AS id FROM (SELECT partner_id, beneficiary_id, "
+            + ", ".join(f"max({c}) AS {c}" for c in _PERSON)
+            + ", max(return_from) AS previous_country, min(delivered_on) AS first_day "
+            "FROM r WHERE beneficiary_id IS NOT NULL GROUP BY partner_id, beneficiary_id) g "
+            "LEFT JOIN sp USING (partner_id, beneficiary_id)")
         con.execute("CREATE VIEW rp AS SELECT r.*, ip.id AS person_id FROM r LEFT JOIN ip "
                     "USING (partner_id, beneficiary_id)")
         self._cases()
@@ -177,9 +179,15 @@ class Resolved:
     # -- writing ---------------------------------------------------------------------
 
     def _rows(self, sql: str) -> Iterator[list[tuple[Any, ...]]]:
-        reader = self.con.sql(sql).to_arrow_reader(BATCH)
-        for batch in reader or ():
-            yield list(zip(*(col.to_pylist() for col in batch.columns), strict=True))
+        """The rows of DuckDB query ``sql`` as tuples, ``BATCH`` at a time (DuckDB's own
+        conversion: cheaper than Arrow's column lists zipped into rows)."""
+        cur = self.con.cursor()  # its own result, whatever else runs meanwhile
+        try:
+            cur.execute(sql)
+            while rows := cur.fetchmany(BATCH):
+                yield rows
+        finally:
+            cur.close()
 
     def _insert(self, table: str, columns: Sequence[str] | str, sql: str,
                 suffix: str = "") -> int:
@@ -271,15 +279,17 @@ class Resolved:
         findings.write(self.conn)
 
 
-def resolve(staging: Staging, con: duckdb.DuckDBPyConnection, query: str,
+def resolve(staging: Staging, checked: Checked,
             step: Callable[[float], None]) -> Resolved | None:
-    """The rows of ``query`` (the staging columns, see ``ingest.vectorised``) resolved for
-    SQLite; ``None`` when the loader must write them (PostgreSQL, nothing to write, or a
-    record of the file already in the store)."""
+    """The rows the set-based reading left to write (the staging columns, see
+    ``ingest.vectorised``) resolved for SQLite; ``None`` when the loader must write them
+    (PostgreSQL, nothing to write, or a record of the file already in the store: the
+    loader then stages them from DuckDB table ``s``)."""
     if staging.pg:
         return None
+    con = checked.con
     with _timed("converted rows in DuckDB"):
-        con.execute(f"CREATE TABLE s AS SELECT * FROM ({query}) q({', '.join(STAGE_COLUMNS)})")
+        checked.materialise("s", STAGE_COLUMNS)
     with _timed("resolving ids in DuckDB"):
         partners = [int(p) for (p,) in con.execute(
             "SELECT DISTINCT partner_id FROM s ORDER BY 1").fetchall()]
