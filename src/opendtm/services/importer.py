@@ -297,7 +297,7 @@ def _land(session: Session, writer: Loader | resolved.Resolved, loader: Loader,
         "file": report.file, "sha256": sha.hexdigest(), "rows_read": report.rows_read,
         "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
         "duplicates": report.duplicates, "partners_added": report.partners_added,
-        "changes_sha256": loader.changes_sha256(batch_id),
+        "changes_sha256": writer.changes_sha256(batch_id),
         "vulnerabilities_removed": report.vulnerabilities_removed,
         "vulnerabilities_removed_rows": sorted({row for row, _ in loader.dropped})[:1000],
     }, opts.remote_addr)  # fmt: skip
