@@ -142,14 +142,16 @@ class Resolved(Writing):
                     "UNION ALL SELECT partner_id, -family_id, id FROM ocf UNION ALL SELECT "
                     "partner_id, coalesce(person_id, -family_id), id FROM nc")
         self.base_assistance = self._max("assistance")
-        # Only the columns written from here on, stored in id order (the file's): the
-        # writing reads them back in that order without sorting them again. Every id is
-        # given explicitly, so the order only keeps SQLite's inserts sequential.
+        # Only the columns written from here on, stored in the file's order, sorted once:
+        # the writing reads them back in that order without sorting them again, and a
+        # row's place in the table (its rowid: DuckDB stores the rows of a CREATE TABLE
+        # ... ORDER BY in that order) gives its id.
         con.execute(
-            f"CREATE TABLE a AS SELECT {self.base_assistance} + row_number() OVER (ORDER BY "
-            f"row_no) AS id, {', '.join(_KEPT)}, cm.id AS case_id FROM rp LEFT JOIN cm ON "
-            "cm.partner_id = rp.partner_id AND cm.subject = coalesce(rp.person_id, "
-            "-rp.family_id) ORDER BY id")
+            f"CREATE TABLE a_rows AS SELECT {', '.join(_KEPT)}, cm.id AS case_id FROM rp LEFT "
+            "JOIN cm ON cm.partner_id = rp.partner_id AND cm.subject = coalesce(rp.person_id, "
+            "-rp.family_id) ORDER BY row_no")
+        con.execute(f"CREATE VIEW a AS SELECT {self.base_assistance} + 1 + rowid AS id, * "
+                    "FROM a_rows")
         con.execute("DROP VIEW rp")
         con.execute("DROP VIEW r")
         con.execute("DROP TABLE s")
