@@ -108,7 +108,8 @@ class Resolved(Writing):
             "LEFT JOIN sp USING (partner_id, beneficiary_id)")
         con.execute("CREATE VIEW rp AS SELECT r.*, ip.id AS person_id FROM r LEFT JOIN ip "
                     "USING (partner_id, beneficiary_id)")
-        self._cases()
+        if not self._cases():
+            return False
         # What the rows refer to beyond the file's partners (see ``references``).
         self._store("spt", ("id",), "SELECT id FROM partner")
         self._store("sad", ("code",), "SELECT code FROM admin1")
@@ -119,9 +120,10 @@ class Resolved(Writing):
         """The references of the rows to write that name no row (see ``references``)."""
         return references.resolved(self.con, self.base_person)
 
-    def _cases(self) -> None:
+    def _cases(self) -> bool:
         """Each row's case: its subject's oldest open case, or a new one per subject
-        (persons first, then families without a person), as the loader opens them."""
+        (persons first, then families without a person), as the loader opens them;
+        ``False`` when the rows do not come out in the file's order."""
         con, base = self.con, self._max("case_file")
         kind = ("CASE WHEN bool_or(type = 'return') THEN 'avr' ELSE 'general' END AS kind, "
                 "min(delivered_on) AS opened_on")
@@ -152,13 +154,16 @@ class Resolved(Writing):
             "-rp.family_id) ORDER BY row_no")
         con.execute(f"CREATE VIEW a AS SELECT {self.base_assistance} + 1 + rowid AS id, * "
                     "FROM a_rows")
+        if self._one("SELECT count(*) FROM (SELECT row_no - lag(row_no) OVER (ORDER BY "
+                     "rowid) AS step FROM a_rows) WHERE step <= 0"):
+            return False  # not in the file's order after all: the loader writes the rows
         con.execute("DROP VIEW rp")
         con.execute("DROP VIEW r")
         con.execute("DROP TABLE s")
         # SQLite's page caches grow while the rows are written: DuckDB keeps less in memory
         # from here on and reads the rest back from its spill folder.
         con.execute(f"SET memory_limit = '{WRITING_MEMORY}'")
-
+        return True
 
 
 def resolve(staging: Staging, checked: Checked,
