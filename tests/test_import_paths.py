@@ -141,3 +141,42 @@ def test_set_based_reading_shows_progress(engines: tuple[Engine, Engine],
     assert done == sorted(done) and done[-1] == size and {t for *_, t in seen} == {size}
     assert len([d for d in done if 0 < d < size]) >= 4  # reading, then staging batches
     assert seen[-1][0] == 12_000
+
+
+def test_line_breaks_inside_cells(engines: tuple[Engine, Engine], tmp_path: Path) -> None:
+    """A quoted cell may hold line breaks: the file is still read set-wise; with a blank
+    line besides, the line count no longer adds up and the row path reads it."""
+    rows = first_rows()
+    rows[0]["referral_source"] = "Hotline\nsecond line\nthird"
+    rows[4]["given_name"] = "Айгуль\r\nАсановна"
+    path = write_csv(tmp_path / "breaks.csv", rows)
+    report = both(engines, path, add_partners=True)
+    assert report.set_based and report.landed and report.created == 7
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*text, "\n", row_line(tmp_path)]), encoding="utf-8")
+    report = both(engines, path)
+    assert report.landed and not report.set_based and report.created == 1
+    assert dump(engines[0]) == dump(engines[1])
+
+
+def row_line(tmp_path: Path) -> str:
+    """The data line of a file of one new record."""
+    one = write_csv(tmp_path / "one.csv", [row("Z1", beneficiary_id="B9")])
+    return one.read_text(encoding="utf-8").splitlines(keepends=True)[1]
+
+
+def test_cells_stripped_of_any_white_space(engines: tuple[Engine, Engine],
+                                           tmp_path: Path) -> None:
+    """Every character Python's str.strip() removes, at either end of a cell (and inside
+    it, where it stays), read set-wise as the row path reads it."""
+    spaces = "\t\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000 "
+    rows = [row(f"W{n}", beneficiary_id=f"{space}B{n}", family_name=f"Асан{space}ова{space}",
+                given_name=f"Ai{space}", admin1=f"{space}Osh", sex=f"f{space}")
+            for n, space in enumerate(spaces)]
+    rows.append(row("W99", given_name="Айгуль", family_name="Ӧ", phone="+996\u3000700"))
+    report = both(engines, write_csv(tmp_path / "spaces.csv", rows), add_partners=True)
+    assert report.set_based and report.landed and report.created == len(spaces) + 1
+    assert dump(engines[0]) == dump(engines[1])
+    with engines[0].connect() as conn:
+        ids = {r[0] for r in conn.exec_driver_sql("SELECT beneficiary_id FROM person")}
+    assert ids == {f"B{n}" for n in range(len(spaces))} | {"B1"}

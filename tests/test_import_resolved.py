@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select, text
 
 from importing import row, write_csv
 from opendtm.store import models as m
+from opendtm.store.loader import Loader
 from test_import_paths import both, dump, engines, first_rows
 
 __all__ = ["engines"]  # the fixture, shared with test_import_paths
@@ -55,3 +56,7 @@ def test_new_records_continue_the_store(engines: tuple[Engine, Engine], tmp_path
     after = _max_ids(engines[0])
     assert after == (before[0] + 2, before[1] + 2, before[2] + 4)  # type: ignore[operator]
     assert dump(engines[0]) == dump(engines[1])
+    with engines[0].connect() as conn:  # the audit's digest of the changes, from DuckDB
+        detail = conn.execute(select(m.AuditEntry.detail).where(
+            m.AuditEntry.entity_id == str(report.batch_id))).scalar_one()
+        assert detail["changes_sha256"] == Loader(conn).changes_sha256(report.batch_id)

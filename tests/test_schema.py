@@ -155,3 +155,39 @@ def test_audit_log_is_append_only_and_chained(engine: Engine) -> None:
             conn.execute(text(statement))
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() == 2
+
+
+def test_import_tables_without_rowid_both_ways(db_url: str, tmp_path) -> None:
+    """Migration 0010 rebuilds ``import_record`` and ``import_change`` on SQLite
+    ``WITHOUT ROWID`` and back, keeping their rows, keys and index; PostgreSQL is left as
+    it was."""
+    from importing import ADD, five_rows, write_csv
+    from opendtm.services.importer import import_file
+
+    eng = make_engine(db_url)
+    schema.upgrade(eng)
+    assert import_file(eng, write_csv(tmp_path / "a.csv", five_rows()), ADD).landed
+    sqlite = eng.dialect.name == "sqlite"
+
+    def state() -> tuple[object, ...]:
+        with eng.connect() as conn:
+            rows = tuple(conn.execute(text(f"SELECT * FROM {t} ORDER BY 1, 2")).all()
+                         for t in ("import_record", "import_change"))
+            ddl = conn.execute(text(
+                "SELECT group_concat(sql, ' ') FROM sqlite_master WHERE tbl_name IN "
+                "('import_record', 'import_change')")).scalar() if sqlite else ""
+        insp = inspect(eng)
+        keys = [sorted(str(k["referred_table"]) for k in insp.get_foreign_keys(t))
+                for t in ("import_record", "import_change")]
+        indexes = [i["name"] for i in insp.get_indexes("import_change")]
+        return rows, keys, indexes, "WITHOUT ROWID" in str(ddl)
+
+    rows, keys, indexes, without = state()
+    assert len(rows[0]) == len(rows[1]) == 5 and without == sqlite
+    assert keys == [["import_batch", "partner"], ["assistance", "import_batch", "partner"]]
+    assert indexes == ["ix_import_change_assistance_id"]
+    schema.downgrade(eng, "0008")
+    assert state() == (rows, keys, indexes, False)
+    schema.upgrade(eng)
+    assert state() == (rows, keys, indexes, sqlite)
+    eng.dispose()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,14 +62,27 @@ class Checked:
 
     def batches(self, size: int) -> Iterator[list[tuple[Any, ...]]]:
         """The rows to stage, in the loader's staging order, ``size`` at a time."""
-        reader = self.con.sql(f"{self.query} ORDER BY 1").to_arrow_reader(size)
-        for batch in reader or ():
-            yield list(zip(*(col.to_pylist() for col in batch.columns), strict=True))
+        cur = self.con.cursor()
+        try:
+            cur.execute(f"{self.query} ORDER BY 1")
+            while rows := cur.fetchmany(size):
+                yield rows
+        finally:
+            cur.close()
 
     def release(self) -> None:
         """Drop the file's rows once what ``query`` gives has been copied out of them."""
-        self.con.execute("DROP TABLE f")
-        self.con.execute("DROP TABLE keep")
+        self.con.execute("DROP TABLE IF EXISTS f")
+        self.con.execute("DROP TABLE IF EXISTS keep")
+
+    def materialise(self, name: str, columns: Sequence[str]) -> None:
+        """The rows to stage as DuckDB table ``name`` (``columns``), and the file's rows
+        dropped: DuckDB keeps one copy in memory, not two (beyond its limit it would spill
+        and read back both); ``query`` and ``batches`` then read the table."""
+        self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM ({self.query}) "
+                         f"q({', '.join(columns)})")
+        self.release()
+        self.query = f"SELECT * FROM {name}"
 
     def close(self) -> None:
         self.con.close()
@@ -129,18 +142,21 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, spill: Path, table: Table,
             f"skip = {table.first_row - 1}, delim = {_lit(table.delimiter or ',')}, "
             f"quote = '\"', escape = '\"', columns = {cols}, auto_detect = false, "
             "strict_mode = true, null_padding = false)")
-    # str.strip() of every cell; most cells start and end with no space at all.
-    con.execute("CREATE MACRO sp(c) AS c <= 32 OR c IN (133, 160, 5760, 8232, 8233, 8239, "
-                "8287, 12288) OR c BETWEEN 8192 AND 8202")
-    con.execute(f"CREATE MACRO st(x) AS CASE WHEN x IS NULL THEN '' WHEN sp(ord(x)) OR "
-                f"sp(ord(right(x, 1))) THEN trim(x, {_lit(WHITESPACE)}) ELSE x END")
+    # str.strip() of every cell; most cells start and end with no space at all, which one
+    # regular expression tells more cheaply than finding each cell's last character.
+    space = "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in WHITESPACE) + "]"
+    con.execute(f"CREATE MACRO st(x) AS CASE WHEN x IS NULL THEN '' WHEN regexp_matches(x, "
+                f"{_lit(f'^{space}|{space}$')}) THEN trim(x, {_lit(WHITESPACE)}) ELSE x END")
     # Every record is one line plus the line breaks inside its quoted cells: anything else
     # (a blank line, which Python counts as a row and DuckDB skips) goes to the row path.
     embedded = " + ".join(f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)"
                           for i in range(width))
+    # Counted only in the rare rows that hold one: a search is cheaper than a count.
+    any_break = " OR ".join(f"contains(c{i}, chr(10))" for i in range(width))
     with timed(log, "line count"):
-        records, inside = con.execute(f"SELECT count(*), coalesce(sum({embedded}), 0) "
-                                      "FROM raw").fetchall()[0] or (0, 0)
+        records, inside = con.execute(
+            f"SELECT count(*), coalesce(sum(CASE WHEN {any_break} THEN {embedded} END), 0) "
+            "FROM raw").fetchall()[0] or (0, 0)
         if table.first_row - 1 + records + inside != _newlines(source) or not records:
             return None
     step(0, 0.3)

@@ -22,7 +22,7 @@ from opendtm.ingest import vectorised
 from opendtm.ingest.checks import RowChecker
 from opendtm.ingest.mapping import Mapping, MappingError, load_mapping, plan
 from opendtm.ingest.readers import ReadError, Table, open_table
-from opendtm.store import resolved
+from opendtm.store import references, resolved
 from opendtm.store.loader import Loader
 from opendtm.store.models import City, ImportBatch
 from opendtm.store.partners import PartnerDirectory
@@ -123,12 +123,14 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
         table.close()
         return report
     checked: vectorised.Checked | None = None
-    with engine.connect() as conn:
+    with engine.connect() as conn, references.foreign_keys_off(conn):
         trans = conn.begin()
         try:
             session = Session(bind=conn)
+            written = list[str]()  # the tables to check for broken references
             if session.scalar(select(City.id).limit(1)) is None:
                 sync_gazetteer(session)
+                written.append("city")
             partners = PartnerDirectory(session, add=opts.add_partners)
             city_ids = {(c.country, c.name_en): c.id for c in session.scalars(select(City))}
             checker = RowChecker(report.file, partners, city_ids)
@@ -141,8 +143,10 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
             else:
                 report.set_based = True
                 _counted(checked, report)
-                direct = resolved.resolve(loader, checked.con, checked.query,
+                direct = resolved.resolve(loader, checked,
                                           _writing(report, table.size, progress))
+                if direct is not None:
+                    _broken(report, direct.broken())
                 if direct is None:
                     _stage_checked(checked, loader, report, table.size, progress)
                 else:
@@ -156,7 +160,15 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
             if report.errors:
                 trans.rollback()
                 return report
+            if partners.added:
+                written.append("partner")
+            if direct is None and loader.staged():
+                written += references.LOADER_TABLES
             _land(session, direct or loader, loader, report, path, opts)
+            _broken(report, references.check(conn, written))
+            if report.errors:
+                trans.rollback()
+                return report
             if direct is not None and progress:
                 progress(report.rows_read, table.size, table.size)
             loader.close()
@@ -174,6 +186,12 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
             if checked is not None:
                 checked.close()
     return report
+
+
+def _broken(report: ImportReport, broken: list[references.Broken]) -> None:
+    """Refuse the file when what it writes would refer to a row the store lacks."""
+    report.add([Problem("broken-reference", b.message(), file=report.file, row=b.row,
+                        column=b.column) for b in broken])
 
 
 def _read(table: Table, apply: Callable[[list[str]], list[str]], checker: RowChecker,
@@ -279,7 +297,7 @@ def _land(session: Session, writer: Loader | resolved.Resolved, loader: Loader,
         "file": report.file, "sha256": sha.hexdigest(), "rows_read": report.rows_read,
         "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
         "duplicates": report.duplicates, "partners_added": report.partners_added,
-        "changes_sha256": loader.changes_sha256(batch_id),
+        "changes_sha256": writer.changes_sha256(batch_id),
         "vulnerabilities_removed": report.vulnerabilities_removed,
         "vulnerabilities_removed_rows": sorted({row for row, _ in loader.dropped})[:1000],
     }, opts.remote_addr)  # fmt: skip

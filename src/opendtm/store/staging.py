@@ -145,6 +145,10 @@ class Staging:
             "GROUP BY s.record_id, s.row_no ORDER BY s.row_no"))  # fmt: skip
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def staged(self) -> bool:
+        """Whether any row is staged for the loader to write."""
+        return self.conn.execute(text("SELECT 1 FROM import_stage LIMIT 1")).first() is not None
+
     def _count(self, source: str) -> int:
         return int(self.conn.execute(text(f"SELECT count(*) FROM {source}")).scalar_one())
 

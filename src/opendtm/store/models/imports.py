@@ -40,6 +40,7 @@ class ImportChange(Base):
     """A row of an import file that created or updated an assistance record."""
 
     __tablename__ = "import_change"
+    __table_args__ = ({"sqlite_with_rowid": False},)  # one B-tree (migration 0010)
     batch_id: Mapped[int] = mapped_column(
         ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True
     )
@@ -55,6 +56,7 @@ class ImportRecord(Base):
     fingerprint is unchanged is counted 'unchanged' and not touched."""
 
     __tablename__ = "import_record"
+    __table_args__ = ({"sqlite_with_rowid": False},)  # one B-tree (migration 0010)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     row_hash: Mapped[int] = mapped_column(BigInteger)
