@@ -95,3 +95,14 @@ def test_fields_read_back_their_codes() -> None:
     got = figures.connect().to_pyarrow(one)
     assert got["country"].to_pylist() == [0, 2, None]
     assert got["person_key"].to_pylist() == rows["person_key"].to_pylist()
+
+
+def test_ages_are_narrowed_only_when_they_fit() -> None:
+    ages = pa.table({"age_months": pa.array([1, None, 900], pa.int64())})
+    narrowed = packing.narrow(ages, "age_months")
+    assert narrowed["age_months"].type == pa.int16()
+    assert narrowed["age_months"].to_pylist() == [1, None, 900]
+    wide = pa.table({"age_months": pa.array([1, 1 << 20], pa.int64())})
+    assert packing.narrow(wide, "age_months")["age_months"].type == pa.int64()
+    empty = pa.table({"age_months": pa.array([None], pa.int64())})
+    assert packing.narrow(empty, "age_months")["age_months"].type == pa.int64()

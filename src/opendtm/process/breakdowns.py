@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from opendtm.domain.taxonomy import MIGRATION_LAW_TOPICS, AssistanceType
+from opendtm.process import packing
 from opendtm.process.coding import Codes, encode
 
 # groups of persons with their own individuals block: name -> (flag column, age column);
@@ -69,6 +70,7 @@ class Facts:
     def of(cls, *tables: pa.Table | ir.Table) -> Facts:
         if all(isinstance(t, pa.Table) for t in tables):
             coded = [encode(t) for t in tables if isinstance(t, pa.Table)]
+            coded[0] = (packing.narrow(coded[0][0], "age_months"), coded[0][1])
             a, c, v = (ibis.memtable(t) for t, _ in coded)
             ends = pc.min_max(coded[0][0]["person_key"]).as_py()
             span = (None if ends["min"] is None else (int(ends["min"]), int(ends["max"])))

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from opendtm.process.coding import Codes
 
@@ -44,7 +46,11 @@ class Packing:
         return _pack(rows, self.keys, rows.person_key.cast("int64"))
 
     def attributes_of(self, rows: ir.Table) -> ir.IntegerValue:
-        return _pack(rows, self.attributes, ibis.literal(0, "int64"))
+        """The attributes of each row as one integer (INT when they fit: a narrower
+        aggregate state)."""
+        packed = _pack(rows, self.attributes, ibis.literal(0, "int64"))
+        end = max((f.offset + f.width for f in self.attributes), default=0)
+        return packed.cast("int32") if end <= 31 else packed
 
     def coarser(self, key: ir.IntegerValue, keys: list[str]) -> tuple[ir.IntegerValue, Packing]:
         """The key of the scope of the first ``len(keys)`` keys, from a finer key, and the
@@ -83,6 +89,18 @@ def plan(codes: Codes, keys: list[str], attributes: tuple[str, ...],
         offset -= f.width
         ordered.append(Field(f.name, offset, f.width))
     return Packing(tuple(ordered), tuple(attribute_fields))
+
+
+def narrow(table: pa.Table, col: str) -> pa.Table:
+    """``table`` with its integer column ``col`` as int16 when its values fit (such as
+    ages in months): the aggregates over it keep narrower states."""
+    column = table[col]
+    if not pa.types.is_integer(column.type) or column.type.bit_width <= 16:
+        return table
+    ends = pc.min_max(column).as_py()
+    if ends["min"] is None or not -(1 << 15) <= ends["min"] <= ends["max"] < (1 << 15):
+        return table
+    return table.set_column(table.schema.get_field_index(col), col, column.cast(pa.int16()))
 
 
 def _fields(codes: Codes, cols: list[str], start: int) -> list[Field]:
