@@ -12,7 +12,9 @@ nationality, status, their age at their first assistance overall and within each
 help, and bit sets of their rows' types, categories, regions and return destinations,
 origins and modes, ``opendtm.process.bitsets``); one aggregate over it for every
 individuals block and every breakdown read from the bit sets; and one union of the other
-breakdowns (``opendtm.process.breakdowns``). Computed for several levels at once
+breakdowns (``opendtm.process.breakdowns``). The per-person pass groups by one integer
+(the scope's codes above the person key) and carries the person's attributes as one
+integer (``opendtm.process.packing``). Computed for several levels at once
 (``compute_levels``), the persons of a country come from those of its partners, and the
 coverage of every scope from one small table of the places and days of assistance.
 """
