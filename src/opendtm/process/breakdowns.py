@@ -19,8 +19,10 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from opendtm.domain.taxonomy import MIGRATION_LAW_TOPICS, AssistanceType
+from opendtm.process import packing
 from opendtm.process.coding import Codes, encode
 
 # groups of persons with their own individuals block: name -> (flag column, age column);
@@ -62,13 +64,17 @@ class Facts:
     c: ir.Table
     v: ir.Table
     codes: tuple[Codes, Codes, Codes]
+    person_range: tuple[int, int] | None = None  # the least and greatest person key
 
     @classmethod
     def of(cls, *tables: pa.Table | ir.Table) -> Facts:
         if all(isinstance(t, pa.Table) for t in tables):
             coded = [encode(t) for t in tables if isinstance(t, pa.Table)]
+            coded[0] = (packing.narrow(coded[0][0], "age_months"), coded[0][1])
             a, c, v = (ibis.memtable(t) for t, _ in coded)
-            return cls(a, c, v, (coded[0][1], coded[1][1], coded[2][1]))
+            ends = pc.min_max(coded[0][0]["person_key"]).as_py()
+            span = (None if ends["min"] is None else (int(ends["min"]), int(ends["max"])))
+            return cls(a, c, v, (coded[0][1], coded[1][1], coded[2][1]), span)
         a, c, v = (t if isinstance(t, ir.Table) else ibis.memtable(t) for t in tables)
         return cls(a, c, v, (Codes(), Codes(), Codes()))
 

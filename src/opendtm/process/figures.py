@@ -12,7 +12,9 @@ nationality, status, their age at their first assistance overall and within each
 help, and bit sets of their rows' types, categories, regions and return destinations,
 origins and modes, ``opendtm.process.bitsets``); one aggregate over it for every
 individuals block and every breakdown read from the bit sets; and one union of the other
-breakdowns (``opendtm.process.breakdowns``). Computed for several levels at once
+breakdowns (``opendtm.process.breakdowns``). The per-person pass groups by one integer
+(the scope's codes above the person key) and carries the person's attributes as one
+integer (``opendtm.process.packing``). Computed for several levels at once
 (``compute_levels``), the persons of a country come from those of its partners, and the
 coverage of every scope from one small table of the places and days of assistance.
 """
@@ -28,7 +30,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from opendtm.domain.taxonomy import ADULT_AGE, AssistanceType
-from opendtm.process import bitsets, breakdowns, person_table
+from opendtm.process import bitsets, breakdowns, packing, person_table
 from opendtm.process.breakdowns import GROUPS, PERSON_BREAKDOWNS, ROW_BREAKDOWNS, Facts
 from opendtm.process.coding import Codes
 
@@ -58,6 +60,7 @@ def compute(
 def compute_levels(
     assist: pa.Table | ir.Table, contacts: pa.Table | ir.Table, vulns: pa.Table | ir.Table,
     levels: list[list[str]], con: ibis.BaseBackend | None = None, use_bits: bool = True,
+    pack: bool = True,
 ) -> list[Figures]:
     """All figures for each scope of each level of ``levels`` (such as COUNTRY and PARTNER).
 
@@ -66,25 +69,38 @@ def compute_levels(
     level are counted from the rows and those of the coarser levels from them; on engines
     without ``bit_or`` the row breakdowns are distinct counts over the rows.
     ``use_bits=False`` counts the persons of every level and every row breakdown from the
-    rows with distinct counts: the same figures, more passes over the rows."""
+    rows with distinct counts: the same figures, more passes over the rows. ``pack=False``
+    groups the persons by their scope's columns and carries each attribute apart, rather
+    than packed into integers (``opendtm.process.packing``): the same figures."""
     con = con or connect()
     facts = Facts.of(assist, contacts, vulns)
     a, codes = facts.a, facts.codes[0]
     people = a.filter(a.person_key.notnull())
     is_return = people.type == codes.code("type", AssistanceType.RETURN.value)
+    bits = use_bits and bitsets.supported(con)
     sets = (bitsets.plan(con, people, ROW_BREAKDOWNS, is_return, codes)
-            if use_bits and bitsets.supported(con) else bitsets.BitSets())
+            if bits else bitsets.BitSets())
+
+    def packed(keys: list[str]) -> packing.Packing | None:
+        return (packing.plan(codes, keys, person_table.ATTRIBUTES, facts.person_range)
+                if pack and bits else None)
+
     finest = max(levels, key=len)
-    fine = _once(con, person_table.from_rows(people, finest, sets, codes))
+    fine_packing = packed(finest)
+    fine = _once(con, person_table.view(person_table.from_rows(
+        people, finest, sets, codes, fine_packing), sets, codes, fine_packing))
     spots = breakdowns.spots(con, facts)
     results = []
     for keys in levels:
         if keys == finest:
             persons = fine
-        elif use_bits and keys == finest[:len(keys)]:
-            persons = _once(con, person_table.coarser(fine, keys, sets, codes))
         else:
-            persons = _once(con, person_table.from_rows(people, keys, sets, codes))
+            if use_bits and keys == finest[:len(keys)]:
+                table, how = person_table.coarser(fine, keys, sets, fine_packing)
+            else:
+                how = packed(keys)
+                table = person_table.from_rows(people, keys, sets, codes, how)
+            persons = _once(con, person_table.view(table, sets, codes, how))
         results.append(_level(con, facts, persons, sets, keys, spots))
     return results
 

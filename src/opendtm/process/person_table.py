@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 from opendtm.domain.taxonomy import PRE_DEPARTURE, AssistanceCategory, AssistanceType
 from opendtm.process.bitsets import BitSets
 from opendtm.process.coding import Codes
+from opendtm.process.packing import Packing
 
 ATTRIBUTES = ("sex", "nationality", "migrant_status", "previous_country")
 # each group of help: the breakdown and the values that put a person in it
@@ -29,44 +30,67 @@ HELP: dict[str, tuple[str, str, list[str]]] = {
 }
 
 
-def from_rows(people: ir.Table, keys: list[str], sets: BitSets, codes: Codes) -> ir.Table:
+def from_rows(
+    people: ir.Table, keys: list[str], sets: BitSets, codes: Codes,
+    packing: Packing | None = None,
+) -> ir.Table:
     """The persons of each scope from the assistance rows (of persons only), with the bit
-    sets of ``sets``."""
+    sets of ``sets``; with ``packing``, grouped by one packed key and with the attributes
+    packed (read it through :func:`view`)."""
     age = people.age_months
-    metrics: dict[str, ir.Value] = {col: people[col].arbitrary() for col in ATTRIBUTES}
+    metrics: dict[str, ir.Value] = (
+        {"attributes": packing.attributes_of(people).arbitrary()} if packing else
+        {col: people[col].arbitrary() for col in ATTRIBUTES})
     metrics["age_months"] = age.min()
-    from_bits = all(sets.columns.get(name) is not None for name, _, _ in HELP.values())
+    from_bits = _from_bits(sets)
     for name, (_, col, values) in HELP.items():
         where = people[col].isin(codes.codes(col, values))
         if not from_bits:
             metrics[f"got_{name}"] = where.any()
         metrics[f"age_{name}"] = age.min(where=where)
-    persons = people.group_by([*keys, "person_key"]).aggregate(
-        **metrics, **sets.aggregates(people))
-    return _derived(persons, sets, codes, from_bits)
+    by = {"scope": packing.key(people)} if packing else [*keys, "person_key"]
+    return people.group_by(by).aggregate(**metrics, **sets.aggregates(people))
 
 
-def coarser(persons: ir.Table, keys: list[str], sets: BitSets, codes: Codes) -> ir.Table:
-    """The persons of each scope given by ``keys`` from a table of finer scopes."""
-    metrics: dict[str, ir.Value] = {col: persons[col].arbitrary() for col in ATTRIBUTES}
+def coarser(
+    persons: ir.Table, keys: list[str], sets: BitSets, packing: Packing | None = None,
+) -> tuple[ir.Table, Packing | None]:
+    """The persons of each scope given by ``keys`` from a table of finer scopes (as
+    :func:`from_rows` returns it), and the packing of the new table."""
+    metrics: dict[str, ir.Value] = (
+        {"attributes": persons.attributes.arbitrary()} if packing else
+        {col: persons[col].arbitrary() for col in ATTRIBUTES})
     metrics["age_months"] = persons.age_months.min()
-    from_bits = all(sets.columns.get(name) is not None for name, _, _ in HELP.values())
+    from_bits = _from_bits(sets)
     for name in HELP:
         if not from_bits:
             metrics[f"got_{name}"] = persons[f"got_{name}"].any()
         metrics[f"age_{name}"] = persons[f"age_{name}"].min()
     for col in sets.bit_columns():
         metrics[col] = persons[col].bit_or()
-    out = persons.group_by([*keys, "person_key"]).aggregate(**metrics)
-    return _derived(out, sets, codes, from_bits)
+    if packing is None:
+        return persons.group_by([*keys, "person_key"]).aggregate(**metrics), None
+    scope, packing = packing.coarser(persons.scope, keys)
+    return persons.group_by(scope=scope).aggregate(**metrics), packing
 
 
-def _derived(persons: ir.Table, sets: BitSets, codes: Codes, from_bits: bool) -> ir.Table:
+def view(persons: ir.Table, sets: BitSets, codes: Codes, packing: Packing | None) -> ir.Table:
+    """The table the figures read: the packed columns unpacked (and kept, for
+    :func:`coarser`), whether each person got
+    each group of help (from the bits when they hold it) and whether they are a
+    returnee."""
+    if packing is not None:
+        unpacked = packing.unpack(persons.scope, persons.attributes)
+        persons = persons.select(**unpacked, **{c: persons[c] for c in persons.columns})
     got: dict[str, ir.Value] = {}
-    if from_bits:
+    if _from_bits(sets):
         for name, (breakdown, _, values) in HELP.items():
             has = sets.has(persons, breakdown, values)
             assert has is not None
             got[f"got_{name}"] = has
     return persons.mutate(
         **got, returnee=persons.migrant_status == codes.code("migrant_status", "returnee"))
+
+
+def _from_bits(sets: BitSets) -> bool:
+    return all(sets.columns.get(name) is not None for name, _, _ in HELP.values())
