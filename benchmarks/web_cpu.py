@@ -126,7 +126,11 @@ def inline_services() -> None:
 
     context.run_in_threadpool = inline  # type: ignore[assignment]
     web_app.run_in_threadpool = inline  # type: ignore[assignment]
-    fastpath.run_in_threadpool = inline  # type: ignore[assignment]
+
+    async def direct(_self: Any, work: Callable[[], Any]) -> Any:
+        return work()
+
+    fastpath.FastRoutes.offload = direct  # type: ignore[method-assign]
 
 
 def main() -> None:
