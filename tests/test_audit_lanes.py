@@ -154,3 +154,47 @@ def test_the_database_hashes_exactly_as_python_does(engine: Engine) -> None:
         assert [e.hash for e in stored] == [first.hash, second.hash]
         assert [e.hash for e in stored] == [_digest(e.prev_hash, _body(e)) for e in stored]
     assert _check(engine) == (2, [])
+
+
+def test_the_function_appends_as_the_statements_did(engine: Engine) -> None:
+    """PostgreSQL appends an entry with one function (migration 0009); the statements it
+    replaced (the lane's lock, then ``INSERT ... SELECT``) give the same entries: they
+    chain into one another in either order, in the lane the transaction holds, with the
+    hash Python computes."""
+    import datetime as dt
+
+    from opendtm.services.audit import _body, _digest, append, append_in_statements
+
+    _postgres(engine)
+    for k in range(3):
+        with unit_of_work(engine) as s:
+            append(s, "alice", "read", "person", str(k), {"ids": [k]}, "10.0.0.1")
+            at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+            append_in_statements(s, {"at": at.isoformat(), "actor": "алия", "action": "list",
+                                     "entity": "person", "entity_id": None,
+                                     "remote_addr": None, "detail": {"q": "Айгуль"}}, at)
+            append(s, "bob", "read", "person", str(k))
+    with unit_of_work(engine) as s:
+        stored = s.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [e.actor for e in stored] == ["alice", "алия", "bob"] * 3
+        assert {e.lane for e in stored} == {0}
+        assert [e.prev_hash for e in stored] == [None] + [e.hash for e in stored[:-1]]
+        assert [e.hash for e in stored] == [_digest(e.prev_hash, _body(e)) for e in stored]
+    with engine.connect() as conn:  # None is stored as the statements stored it (JSON null)
+        kinds = conn.execute(text("SELECT json_typeof(detail) FROM audit_log ORDER BY id"))
+        assert [k for (k,) in kinds] == ["object", "object", "null"] * 3
+    assert _check(engine) == (9, [])
+
+
+def test_a_second_transaction_takes_another_lane_through_the_function(engine: Engine) -> None:
+    from opendtm.services.audit import append
+
+    _postgres(engine)
+    with unit_of_work(engine) as first:
+        append(first, "first", "read", "person", "1")
+        with unit_of_work(engine) as second:
+            append(second, "second", "read", "person", "2")
+            append(second, "second", "read", "person", "3")
+        append(first, "first", "read", "person", "4")
+    assert [lane for _, lane in _rows(engine)] == [0, 1, 1, 0]
+    assert _check(engine) == (4, [])

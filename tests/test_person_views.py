@@ -19,6 +19,7 @@ from opendtm.services import person_views, persons
 from opendtm.services.access import NotFound, Scope
 from opendtm.services.inputs import PersonIn
 from opendtm.services.search import matching_ids, tokens_of
+from opendtm.store import driver
 from opendtm.store import models as m
 from opendtm.store.database import make_engine, unit_of_work
 from webworld import ROLES, build
@@ -154,8 +155,13 @@ def _scopes(engine: Engine) -> list[Scope]:
                 for name in ROLES]
 
 
+@pytest.mark.parametrize("direct", [True, False])
 def test_the_list_and_search_answer_as_the_orm_did(
-        world: tuple[Engine, dict[str, int]]) -> None:
+        world: tuple[Engine, dict[str, int]], direct: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``direct`` the list runs on psycopg's connection (PostgreSQL), else through
+    SQLAlchemy: both answer what the ORM did."""
+    monkeypatch.setattr(driver, "DIRECT", direct)
     engine, _ = world
     queries: list[tuple[Any, ...]] = [
         (None, None, None, 1, 25), (None, None, None, 2, 2), (None, None, Sex.FEMALE, 1, 25),
@@ -175,7 +181,11 @@ def test_the_list_and_search_answer_as_the_orm_did(
     assert compared > 40
 
 
-def test_the_person_page_answers_as_the_orm_did(world: tuple[Engine, dict[str, int]]) -> None:
+@pytest.mark.parametrize("direct", [True, False])
+def test_the_person_page_answers_as_the_orm_did(world: tuple[Engine, dict[str, int]],
+                                                direct: bool,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(driver, "DIRECT", direct)
     engine, ids = world
     shown = refused = 0
     for scope in _scopes(engine):

@@ -41,12 +41,18 @@ def _digest(prev: str | None, entry: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev or ''}|{_payload(entry)}".encode()).hexdigest()
 
 
+def _held(session: Session, transaction: Any) -> int | None:
+    """The lane this transaction holds already (it wrote an entry before), if any."""
+    held = session.info.get(_HELD)
+    return int(held[1]) if held is not None and held[0] is transaction else None
+
+
 def _lane(session: Session, conn: Connection, transaction: Any) -> int:
     """The lane this transaction writes in: the one it holds already, else the first free
     one (waiting for a random one when all are taken). SQLite writes in lane 0."""
-    held = session.info.get(_HELD)
-    if held is not None and held[0] is transaction:
-        return int(held[1])
+    held = _held(session, transaction)
+    if held is not None:
+        return held
     if conn.dialect.name != "postgresql":
         return 0
     free = conn.scalar(_TRY_LANES, {"n": LANES, "k": _LOCK})
@@ -77,6 +83,15 @@ def _insert_chained() -> Any:
 
 
 _INSERT_CHAINED = _insert_chained()
+# PostgreSQL from revision 0009 on: the lane taken (unless held), its last hash read and the
+# entry inserted by one function (``audit_log_append``), as ``_lane`` and ``_INSERT_CHAINED``
+# do in two statements.
+_APPEND = text(
+    "SELECT entry_id AS id, entry_prev_hash AS prev_hash, entry_hash AS hash, "
+    "entry_lane AS lane FROM audit_log_append(:held, :lanes, :key, :at, :actor, :action, "
+    ":entity, :entity_id, :remote_addr, :detail, :payload)"
+).bindparams(bindparam("held", type_=Integer), bindparam("at", type_=_TABLE.c.at.type),
+             bindparam("detail", type_=_TABLE.c.detail.type))
 
 
 def record(
@@ -104,15 +119,33 @@ def append(
 ) -> tuple[dict[str, Any], Any]:
     """Append one entry to the lane this transaction holds; returns its values and the
     row of its id and hashes (the busiest callers need no ORM object). On PostgreSQL the
-    entry is one ``INSERT ... SELECT`` that reads the lane's last hash and computes the new
-    one in the database (``sha256`` of the same text as :func:`_digest`); it runs after the
-    lane's lock was taken by a statement of its own, so its snapshot sees the last holder's
-    commit. SQLite reads the last hash, then inserts."""
+    entry is one statement, the function ``audit_log_append`` (migration 0009): it takes
+    the lane, reads the lane's last hash and inserts the entry with its hash computed in the
+    database (``sha256`` of the same text as :func:`_digest`). SQLite reads the last hash,
+    then inserts (:func:`append_in_statements`)."""
     conn, transaction = session.connection(), session.get_transaction()
-    lane = _lane(session, conn, transaction)
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     body = {"at": at.isoformat(), "actor": actor, "action": action, "entity": entity,
             "entity_id": entity_id, "remote_addr": remote_addr, "detail": detail}
+    if conn.dialect.name != "postgresql":
+        return append_in_statements(session, body, at)
+    row = conn.execute(_APPEND, {
+        **body, "at": at, "held": _held(session, transaction), "lanes": LANES, "key": _LOCK,
+        "payload": "|" + _payload(body)}).one()
+    # The next entry of this transaction follows this one, in the same lane.
+    session.info[_HELD] = (transaction, row.lane)
+    return {**body, "at": at, "lane": row.lane}, row
+
+
+def append_in_statements(session: Session, body: dict[str, Any],
+                         at: dt.datetime) -> tuple[dict[str, Any], Any]:
+    """:func:`append` in separate statements: the lane, then on PostgreSQL one ``INSERT ...
+    SELECT`` that reads the lane's last hash and computes the new one (its snapshot, taken
+    after the lane's lock, sees the last holder's commit); on SQLite the last hash read,
+    then the insert. PostgreSQL's function does the same in one statement; the tests
+    compare the two."""
+    conn, transaction = session.connection(), session.get_transaction()
+    lane = _lane(session, conn, transaction)
     values: dict[str, Any] = {**body, "at": at, "lane": lane}
     if conn.dialect.name == "postgresql":
         row = conn.execute(_INSERT_CHAINED, {**values, "payload": "|" + _payload(body)}).one()
@@ -120,7 +153,6 @@ def append(
         prev = conn.scalar(select(_LAST), {"lane": lane})
         row = conn.execute(_INSERT, {**values, "prev_hash": prev,
                                      "hash": _digest(prev, body)}).one()
-    # The next entry of this transaction follows this one, in the same lane.
     session.info[_HELD] = (transaction, lane)
     return values, row
 

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from opendtm.domain.ages import age_in_months
 from opendtm.domain.namefold import fold_words
-from opendtm.domain.taxonomy import MigrantStatus, Role, Sex
+from opendtm.domain.taxonomy import AssistanceType, MigrantStatus, Role, Sex, Vulnerability
+from opendtm.store import driver
 from opendtm.store.models import (
     Assistance,
     AuditEntry,
@@ -153,8 +154,8 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
         rows = newest_matches(session, _list_statement(*kind, False), found,
                               (page - 1) * per_page, per_page + 1, {**params, **words})
     else:
-        rows = session.connection().execute(_list_statement(*kind, True), {
-            **params, "offset": (page - 1) * per_page, "limit": per_page + 1}).all()
+        rows = driver.rows(session.connection(), _list_statement(*kind, True), {
+            **params, "offset": (page - 1) * per_page, "limit": per_page + 1})
     items = _summaries(rows[:per_page], scope)
     if scope.identity and items:
         scope.audit(session, "list", "person", None,
@@ -199,42 +200,44 @@ _FAMILY_HELP = (_HELP_COLUMNS.where(or_(_HELP.c.person_id == bindparam("person_i
                 .order_by(*_HELP_ORDER).limit(100))
 _HISTORY = (select(_AUDIT.c.at, _AUDIT.c.actor, _AUDIT.c.action, _AUDIT.c.detail)
             .where(_AUDIT.c.entity == "person", _AUDIT.c.entity_id == bindparam("entity_id"),
-                   _AUDIT.c.action.in_(("create", "update")))
+                   or_(_AUDIT.c.action == "create", _AUDIT.c.action == "update"))
             .order_by(_AUDIT.c.id))
 
 
 def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]:
     """The person page: summary, family, findings, help, history; NotFound outside scope."""
-    # Core statements on the session's connection: the ORM's execution layer has nothing to
-    # do for them.
+    # Prebuilt Core statements straight on the driver (``store.driver``): rows are tuples,
+    # read by position, codes of enumerations as text.
     conn = session.connection()
-    row = conn.execute(_person_statement(scope.kind),
-                          {**scope.bound, "person_id": person_id}).first()
-    if row is None:
+    found = driver.rows(conn, _person_statement(scope.kind),
+                        {**scope.bound, "person_id": person_id})
+    if not found:
         raise NotFound("person", person_id, "read")
+    row = found[0]
+    previous_country, merged_into_id, family_id, family_code, has_merged = \
+        row[16 if scope.identity else 10:]
     out = _summaries([row], scope)[0]
-    out.update({"date_of_birth": _plain(row.date_of_birth),
-                "previous_country": row.previous_country, "can_edit": scope.write})
-    ids = {"person_id": person_id, "family_id": row.family_id}
-    out["family"] = None if row.family_id is None else {
-        "id": row.family_id, "family_code": row.family_code,
-        "members": [{"id": m.id, "beneficiary_id": m.beneficiary_id, "sex": _plain(m.sex)}
-                    for m in conn.execute(_MEMBERS, ids)],
+    out.update({"date_of_birth": _plain(row[5]), "previous_country": previous_country,
+                "can_edit": scope.write})
+    ids = {"person_id": person_id, "family_id": family_id}
+    out["family"] = None if family_id is None else {
+        "id": family_id, "family_code": family_code,
+        "members": [{"id": m_id, "beneficiary_id": code, "sex": _plain(sex)}
+                    for m_id, code, sex in driver.rows(conn, _MEMBERS, ids)],
     }
     out["vulnerabilities"] = [
-        {"screened_on": f.screened_on.isoformat(), "vulnerability": f.vulnerability.value}
-        for f in conn.execute(_FINDINGS, ids) if scope.visible(f.vulnerability)]
+        {"screened_on": on.isoformat(), "vulnerability": finding.value}
+        for on, finding in ((on, Vulnerability(v)) for on, v in driver.rows(conn, _FINDINGS, ids))
+        if scope.visible(finding)]
     out["assistance"] = [
-        {"id": a.id, "type": a.type.value, "delivered_on": a.delivered_on.isoformat(),
-         "for_family": a.person_id is None, "record_id": a.record_id,
-         "return_from": a.return_from, "return_to": a.return_to,
-         "transport_mode": _plain(a.transport_mode)}
-        for a in conn.execute(_PERSON_HELP if row.family_id is None else _FAMILY_HELP,
-                                 ids)]
+        {"id": a_id, "type": AssistanceType(kind).value, "delivered_on": on.isoformat(),
+         "for_family": helped is None, "record_id": record, "return_from": origin,
+         "return_to": destination, "transport_mode": _plain(mode)}
+        for a_id, kind, on, helped, record, origin, destination, mode in driver.rows(
+            conn, _PERSON_HELP if family_id is None else _FAMILY_HELP, ids)]
     out["history"] = history(session, scope, person_id)
-    out["merged_into_id"] = row.merged_into_id
-    out["can_unmerge"] = scope.review and (row.merged_into_id is not None
-                                           or bool(row.has_merged))
+    out["merged_into_id"] = merged_into_id
+    out["can_unmerge"] = scope.review and (merged_into_id is not None or bool(has_merged))
     if scope.identity:
         scope.audit(session, "read", "person", person_id)
     return out
@@ -243,9 +246,10 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
 def history(session: Session, scope: Scope, person_id: int) -> list[dict[str, Any]]:
     """Who registered and changed the person, when; old and new values where allowed."""
     out = []
-    for e in session.connection().execute(_HISTORY, {"entity_id": str(person_id)}):
-        item: dict[str, Any] = {"at": e.at.isoformat(), "actor": e.actor, "action": e.action}
+    for at, actor, action, detail in driver.rows(session.connection(), _HISTORY,
+                                                 {"entity_id": str(person_id)}):
+        item: dict[str, Any] = {"at": at.isoformat(), "actor": actor, "action": action}
         if scope.identity:
-            item["changes"] = (e.detail or {}).get("changes", {})
+            item["changes"] = (detail or {}).get("changes", {})
         out.append(item)
     return out

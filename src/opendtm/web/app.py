@@ -27,6 +27,7 @@ from .context import (
     Unauthorized,
     audit_refusal,
 )
+from .fastpath import FastRoutes
 from .render import page
 from .routes import (
     api,
@@ -114,6 +115,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         return _error(request, 403, "Forbidden",
                       "The form has expired or came from elsewhere; reload the page.")
 
+    if settings.fast_routes:
+        app.add_middleware(FastRoutes, owner=app)  # inside the security middleware
     app.add_middleware(SecurityMiddleware, max_body=settings.max_body,
                        hsts=settings.secure_cookies)
     return app

@@ -27,6 +27,7 @@ class Settings:
     secure_cookies: bool = True
     max_body: int = 10 * 1024 * 1024
     scope_ttl: float = 5.0  # seconds a resolved session or token is trusted without asking
+    fast_routes: bool = True  # the busiest API routes answered by ``web.fastpath``
 
 
 class SignInNeeded(Exception):
@@ -59,7 +60,13 @@ def sessions(request: Request) -> sessionmaker[Session]:
 def run(request: Request, scope: Scope, work: Callable[..., R], *args: Any, **kw: Any) -> R:
     """Run a service in one transaction. A refusal (NotFound, Forbidden) rolls the work back;
     the application's error handler then audits it in a transaction of its own."""
-    with sessions(request)() as session, session.begin():
+    return run_in(sessions(request), scope, work, *args, **kw)
+
+
+def run_in(made: sessionmaker[Session], scope: Scope, work: Callable[..., R], *args: Any,
+           **kw: Any) -> R:
+    """:func:`run` with the app's session maker."""
+    with made() as session, session.begin():
         return work(session, scope, *args, **kw)
 
 
@@ -117,9 +124,15 @@ def scope_cache(request: Request) -> ScopeCache:
 
 
 def _cached(request: Request, find: Callable[[Session, str], Any], secret: str) -> Scope | None:
-    """The scope of a session or token resolved less than ``ttl`` seconds ago, if any."""
-    scope = scope_cache(request).get(f"{find.__name__}:{users.digest(secret)}")
-    return None if scope is None else replace(scope, remote_addr=remote_addr(request))
+    return cached_scope(scope_cache(request), find, secret, remote_addr(request))
+
+
+def cached_scope(cache: ScopeCache, find: Callable[[Session, str], Any], secret: str,
+                 address: str | None) -> Scope | None:
+    """The scope of a session or token resolved less than ``ttl`` seconds ago, if any, with
+    the caller's address."""
+    scope = cache.get(f"{find.__name__}:{users.digest(secret)}")
+    return None if scope is None else replace(scope, remote_addr=address)
 
 
 def _scope_of(request: Request, find: Callable[[Session, str], Any], secret: str) -> Scope | None:
@@ -152,7 +165,12 @@ def page_scope(request: Request) -> Scope:
 
 
 def _bearer(request: Request) -> str | None:
-    kind, _, token = request.headers.get("authorization", "").partition(" ")
+    return bearer_token(request.headers.get("authorization", ""))
+
+
+def bearer_token(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer TOKEN`` header's value, if it is one."""
+    kind, _, token = header.partition(" ")
     return token.strip() if kind.lower() == "bearer" and token.strip() else None
 
 

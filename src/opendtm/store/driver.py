@@ -1,0 +1,41 @@
+"""Prebuilt Core statements run straight on the driver's connection (PostgreSQL).
+
+SQLAlchemy spends more Python on running a small prebuilt statement (cache key, execution
+context, result metadata from the cursor's description) than psycopg spends sending it. The
+busiest reads therefore compile their statement once to its SQL text and run it on
+psycopg's connection, in the session's transaction, as a prepared statement; rows come back
+as plain tuples, each value as psycopg reads it (codes of enumerations as their text).
+Other databases run the statement through SQLAlchemy as usual, with its rows as tuples.
+Only statements whose parameters are plain values (no ``IN`` lists to expand) belong here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.dialects.postgresql import psycopg
+
+_DIALECT = psycopg.dialect()  # type: ignore[no-untyped-call]
+DIRECT = True  # False runs every statement through SQLAlchemy (the tests compare both)
+
+
+@lru_cache(maxsize=256)
+def _compiled(stmt: Any) -> tuple[str, dict[str, Any]]:
+    """The SQL text of ``stmt`` for psycopg, and the values of its constant parameters."""
+    compiled = stmt.compile(dialect=_DIALECT)
+    if compiled.positiontup or "POSTCOMPILE" in compiled.string:
+        raise ValueError("a statement with parameters to expand cannot run directly")
+    return compiled.string, {k: v for k, v in compiled.params.items() if v is not None}
+
+
+def rows(conn: Connection, stmt: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """All rows of ``stmt`` with ``params``, as tuples."""
+    if not DIRECT or conn.dialect.name != "postgresql":
+        return [tuple(row) for row in conn.execute(stmt, params)]
+    sql, constants = _compiled(stmt)
+    driver: Any = conn.connection.driver_connection
+    with driver.cursor() as cursor:
+        cursor.execute(sql, {**constants, **params}, prepare=True)
+        return list(cursor.fetchall())
