@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,26 @@ def test_env_variable_selects_database(initialised: str, monkeypatch) -> None:
     result = run("stats", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["countries"] == {}
+
+
+def _command(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command as installed: its entry point, in a process of its own."""
+    return subprocess.run([sys.executable, "-c", "from opendtm.cli.main import run; run()",
+                           *args], capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_command_ends_with_its_output_flushed_and_database_closed(tmp_path: Path) -> None:
+    """``run`` ends the process without the interpreter's teardown: the exit code, the
+    output and the database must be as a normal exit leaves them."""
+    db = tmp_path / "cmd.db"
+    done = _command("--db", f"sqlite:///{db}", "init")
+    assert done.returncode == 0, done.stderr
+    assert "schema created at revision" in " ".join(done.stdout.split())
+    assert not Path(f"{db}-wal").exists()  # the connection was closed (WAL checkpointed)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM admin1").fetchone()[0] > 100
+    version = _command("--version")
+    assert (version.returncode, version.stdout.strip()) == (0, f"opendtm {__version__}")
+    failed = _command("--db", f"sqlite:///{tmp_path / 'none' / 'x.db'}", "stats")
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("error:") and "Traceback" not in failed.stderr

@@ -42,6 +42,14 @@ def test_upgrade_downgrade_upgrade(db_url: str) -> None:
     eng.dispose()
 
 
+def test_revisions_read_from_file_names_are_alembics_chain() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(schema.alembic_config())
+    assert schema.known_revisions() == {rev.revision for rev in script.walk_revisions()}
+    assert schema.head_revision() == script.get_current_head()
+
+
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:
     eng = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
     with eng.connect() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -23,6 +24,11 @@ err = Console(stderr=True)
 
 class State:
     db_url: str | None = None
+    # the engines a command made that are still in use, disposed when the command ends
+    engines: weakref.WeakSet[Engine]
+
+    def __init__(self) -> None:
+        self.engines = weakref.WeakSet()
 
 
 state = State()
@@ -56,7 +62,9 @@ def handled() -> Iterator[None]:
 
 
 def engine() -> Engine:
-    return make_engine(resolve_url(state.db_url))
+    made = make_engine(resolve_url(state.db_url))
+    state.engines.add(made)
+    return made
 
 
 @contextmanager
