@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from importing import ADD, counts, row, write_csv
 from opendtm.services.importer import ImportOptions, import_file
-from opendtm.store import schema
+from opendtm.store import references, schema
 from opendtm.store.database import make_engine
 
 
@@ -67,3 +67,21 @@ def test_good_references_land_on_every_path(engine: Engine, tmp_path: Path) -> N
     rows.append(row("A1", admin1="Osh", age="31"))
     report = import_file(engine, write_csv(tmp_path / "again.csv", rows))
     assert report.landed and (report.created, report.updated, report.unchanged) == (0, 1, 1)
+
+
+def test_a_small_file_into_a_larger_store_keeps_sqlites_own_checks(engine: Engine) -> None:
+    """Checking whole tables after the import pays only for a file of at least a quarter
+    as many rows as the store has assistance records (here: one)."""
+    with engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert references.pays(driver, references.ROW_BYTES)
+        assert not references.pays(driver, references.ROW_BYTES - 1)
+        conn.rollback()
+        with references.foreign_keys_off(conn, references.ROW_BYTES - 1):
+            assert references.enforced(conn)
+            assert references.check(conn, references.LOADER_TABLES) == []
+            conn.rollback()
+        with references.foreign_keys_off(conn, references.ROW_BYTES):
+            assert not references.enforced(conn)
+            conn.rollback()
+        assert references.enforced(conn)

@@ -123,7 +123,7 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
         table.close()
         return report
     checked: vectorised.Checked | None = None
-    with engine.connect() as conn, references.foreign_keys_off(conn):
+    with engine.connect() as conn, references.foreign_keys_off(conn, table.size):
         trans = conn.begin()
         try:
             session = Session(bind=conn)
@@ -145,11 +145,10 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
                 _counted(checked, report)
                 direct = resolved.resolve(loader, checked,
                                           _writing(report, table.size, progress))
-                if direct is not None:
-                    _broken(report, direct.broken())
                 if direct is None:
                     _stage_checked(checked, loader, report, table.size, progress)
                 else:
+                    _broken(report, direct.broken())
                     checked.release()
             loader.flush()
             for record_id, row, first in loader.conflicts():

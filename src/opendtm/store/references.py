@@ -13,7 +13,11 @@ transaction is over) and checks its references itself before the commit:
 - the rows the loader writes, and the partners and gazetteer an import registers, by
   ``PRAGMA foreign_key_check`` of each table written.
 
-A broken reference refuses the file with a problem that names it; nothing is written.
+A file small beside the store (fewer rows than a quarter of its assistance records) keeps
+SQLite's own checks: checking whole tables after it would cost more than checking its rows
+(the rows resolved in DuckDB are still proved first; a broken reference among the loader's
+rows is then refused by the database, and the import rolled back). Otherwise a broken
+reference refuses the file with a problem that names it. Either way nothing is written.
 PostgreSQL keeps its foreign keys (``store.bulk`` sets them aside for large loads).
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 from sqlalchemy import Connection
@@ -31,6 +36,7 @@ LOADER_TABLES = ("family", "person", "person_identity", "case_file", "screening"
                  "screening_finding", "referral", "assistance", "import_record",
                  "import_change")  # fmt: skip
 SHOWN = 20  # broken references reported at most
+ROW_BYTES = 100  # a file's row, at least (a million template rows: 152 MB)
 
 
 @dataclass(frozen=True)
@@ -48,15 +54,29 @@ class Broken:
                 "in the database; nothing was written")
 
 
+def pays(driver: Any, file_bytes: int) -> bool:
+    """Whether a file of ``file_bytes`` is worth writing with foreign keys off. The checks
+    after it read every row of the tables the loader wrote, where SQLite checks only the
+    rows written: a small file into a large store (a month's corrections) keeps SQLite's
+    checks. Off for a file of at least a quarter as many rows as the store has assistance
+    records (a row taken as ``ROW_BYTES``, fewer than it is)."""
+    (records,) = driver.execute("SELECT coalesce(max(id), 0) FROM assistance").fetchone()
+    return file_bytes // ROW_BYTES * 4 >= int(records)
+
+
 @contextmanager
-def foreign_keys_off(conn: Connection) -> Iterator[None]:
+def foreign_keys_off(conn: Connection, file_bytes: int) -> Iterator[None]:
     """SQLite: foreign keys off on ``conn`` for the block, which must hold the whole
-    transaction (SQLite ignores the pragma inside one). Elsewhere: nothing."""
+    transaction (SQLite ignores the pragma inside one), when that pays (:func:`pays`).
+    Elsewhere, or when it does not pay: nothing (and :func:`check` finds nothing to do)."""
     if conn.dialect.name != "sqlite":
         yield
         return
     driver = conn.connection.driver_connection
     assert driver is not None and not driver.in_transaction
+    if not pays(driver, file_bytes):
+        yield
+        return
     driver.execute("PRAGMA foreign_keys = OFF")
     try:
         yield
