@@ -76,7 +76,7 @@ def _page(engine: Engine, q: str, partner_id: int | None, stmt: Any, offset: int
         if fast:
             found, params = search.finder(s, q, words, True, partner_id)
         rows = search.newest_matches(s, stmt, found, offset, limit, params)
-        return [r.id for r in rows], found(False) is not general
+        return [r[0] for r in rows], found(False) is not general
 
 
 QUERIES = {
@@ -119,7 +119,7 @@ def test_without_names_only_the_partner_code_is_found(
     with unit_of_work(engine) as s:
         found, params = search.finder(s, "B-7", fold_words("B-7"), False)
         rows = search.newest_matches(s, everyone, found, 0, 26, params)
-        assert [r.id for r in rows] == s.scalars(select(m.Person.id).where(
+        assert [r[0] for r in rows] == s.scalars(select(m.Person.id).where(
             m.Person.beneficiary_id == "B-7")).all()
         found, params = search.finder(s, "Бакыт", fold_words("Бакыт"), False)
         assert search.newest_matches(s, everyone, found, 0, 26, params) == []

@@ -46,11 +46,11 @@ def serve(
         return
     os.environ[ENV_VAR] = str(eng.url.render_as_string(hide_password=False))
     os.environ["OPENDTM_SECURE_COOKIES"] = "1" if secure_cookies else "0"
-    # A worker still importing on a busy machine misses uvicorn's 5-second health check and
-    # is killed and started again, forever: give it a minute.
-    uvicorn.run("opendtm.web.app:from_environment", factory=True, workers=workers, host=host,
-                port=port, log_level="warning", access_log=False, proxy_headers=False,
-                timeout_worker_healthcheck=60)
+    # The first process accepts the connections and deals them evenly to the workers
+    # (see opendtm.web.workers).
+    from opendtm.web import workers as server_processes
+
+    server_processes.serve(host, port, workers)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,10 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    ARRAY,
+    Integer,
     Table,
+    any_,
     bindparam,
     delete,
     exists,
@@ -19,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from opendtm.domain.namefold import fold_words
+from opendtm.store import driver
 from opendtm.store.models import Person, PersonIdentity, PersonNameToken
 
 
@@ -144,7 +148,7 @@ def finder(session: Session, q: str, words: list[str], names: bool,
     found, params = matching_ids(q, words, names, partner_id)
     count, partner = (len(words) if names else 0), partner_id is not None
     if count:
-        bounds = tuple(session.connection().execute(_bounds(count, partner), params).one())
+        bounds = driver.rows(session.connection(), _bounds(count, partner), params)[0]
         lows, highs = bounds[0::2], bounds[1::2]
         if any(low is None for low in lows):
             return (lambda below: _single(count, partner, False, below)), params
@@ -201,10 +205,14 @@ def _newest(found: Any, below: bool) -> Any:
 
 
 @lru_cache(maxsize=128)
-def _among(stmt: Any) -> Any:
-    # Ordered newest first like the ids: the rows still needed are the first ones.
-    return stmt.where(_PERSONS.c.id.in_(bindparam("found_ids", expanding=True))).limit(
-        bindparam("still_needed"))
+def _among(stmt: Any, array: bool) -> Any:
+    """``stmt`` for the persons of the ids ``found_ids``: on PostgreSQL (``array``) one
+    array parameter, so that the statement's text is the same for any number of ids and
+    can be prepared once; elsewhere an ``IN`` list. Ordered newest first like the ids, so
+    the rows still needed are the first ones."""
+    ids = (_PERSONS.c.id == any_(bindparam("found_ids", type_=ARRAY(Integer))) if array
+           else _PERSONS.c.id.in_(bindparam("found_ids", expanding=True)))
+    return stmt.where(ids).limit(bindparam("still_needed"))
 
 
 def newest_matches(session: Session, stmt: Any, found: Finder, offset: int, limit: int,
@@ -214,18 +222,20 @@ def newest_matches(session: Session, stmt: Any, found: Finder, offset: int, limi
     ``offset``, at most ``limit``. The found ids are taken newest first, a few at a time, and
     only those are joined to their persons: a prefix that matches tens of thousands costs
     one index range and a sort of ids, not a join of every match. ``params`` are the values
-    of the parameters of ``stmt`` and ``found``."""
+    of the parameters of ``stmt`` and ``found``. Rows come as tuples (:mod:`driver`)."""
     conn = session.connection()
+    among = _among(stmt, conn.dialect.name == "postgresql")
     need, below = offset + limit, None
     chunk = max(2 * need, 50)
     rows: list[Any] = []
     while len(rows) < need:
-        ids = conn.scalars(_newest(found(below is not None), below is not None),
-                              {**params, "chunk": chunk, "below": below}).all()
+        ids = [row[0] for row in driver.rows(
+            conn, _newest(found(below is not None), below is not None),
+            {**params, "chunk": chunk, "below": below})]
         if not ids:
             break
-        rows += conn.execute(_among(stmt), {**params, "found_ids": list(ids),
-                                               "still_needed": need - len(rows)}).all()
+        rows += driver.rows(conn, among, {**params, "found_ids": ids,
+                                          "still_needed": need - len(rows)})
         if len(ids) < chunk:
             break
         below, chunk = ids[-1], min(2 * chunk, CHUNK)
