@@ -219,23 +219,26 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
     out = _summaries([row], scope)[0]
     out.update({"date_of_birth": _plain(row[5]), "previous_country": previous_country,
                 "can_edit": scope.write})
-    ids = {"person_id": person_id, "family_id": family_id}
+    ids = {"person_id": person_id, "family_id": family_id, "entity_id": str(person_id)}
+    # The rest of the page in one round trip.
+    findings, help_rows, changes, *members = driver.rows_of_each(conn, [
+        (_FINDINGS, ids), (_PERSON_HELP if family_id is None else _FAMILY_HELP, ids),
+        (_HISTORY, ids), *([] if family_id is None else [(_MEMBERS, ids)])])
     out["family"] = None if family_id is None else {
         "id": family_id, "family_code": family_code,
         "members": [{"id": m_id, "beneficiary_id": code, "sex": _plain(sex)}
-                    for m_id, code, sex in driver.rows(conn, _MEMBERS, ids)],
+                    for m_id, code, sex in members[0]],
     }
     out["vulnerabilities"] = [
         {"screened_on": on.isoformat(), "vulnerability": finding.value}
-        for on, finding in ((on, Vulnerability(v)) for on, v in driver.rows(conn, _FINDINGS, ids))
+        for on, finding in ((on, Vulnerability(v)) for on, v in findings)
         if scope.visible(finding)]
     out["assistance"] = [
         {"id": a_id, "type": AssistanceType(kind).value, "delivered_on": on.isoformat(),
          "for_family": helped is None, "record_id": record, "return_from": origin,
          "return_to": destination, "transport_mode": _plain(mode)}
-        for a_id, kind, on, helped, record, origin, destination, mode in driver.rows(
-            conn, _PERSON_HELP if family_id is None else _FAMILY_HELP, ids)]
-    out["history"] = history(session, scope, person_id)
+        for a_id, kind, on, helped, record, origin, destination, mode in help_rows]
+    out["history"] = _history(scope, changes)
     out["merged_into_id"] = merged_into_id
     out["can_unmerge"] = scope.review and (merged_into_id is not None or bool(has_merged))
     if scope.identity:
@@ -245,9 +248,13 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
 
 def history(session: Session, scope: Scope, person_id: int) -> list[dict[str, Any]]:
     """Who registered and changed the person, when; old and new values where allowed."""
+    return _history(scope, driver.rows(session.connection(), _HISTORY,
+                                       {"entity_id": str(person_id)}))
+
+
+def _history(scope: Scope, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     out = []
-    for at, actor, action, detail in driver.rows(session.connection(), _HISTORY,
-                                                 {"entity_id": str(person_id)}):
+    for at, actor, action, detail in rows:
         item: dict[str, Any] = {"at": at.isoformat(), "actor": actor, "action": action}
         if scope.identity:
             item["changes"] = (detail or {}).get("changes", {})

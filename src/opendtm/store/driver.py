@@ -7,6 +7,8 @@ psycopg's connection, in the session's transaction, as a prepared statement; row
 as plain tuples, each value as psycopg reads it (codes of enumerations as their text).
 Other databases run the statement through SQLAlchemy as usual, with its rows as tuples.
 Only statements whose parameters are plain values (no ``IN`` lists to expand) belong here.
+Statements that do not depend on each other's rows go together (:func:`rows_of_each`): sent
+at once in psycopg's pipeline mode, answered at once, one round trip instead of one each.
 """
 
 from __future__ import annotations
@@ -39,3 +41,24 @@ def rows(conn: Connection, stmt: Any, params: dict[str, Any]) -> list[tuple[Any,
     with driver.cursor() as cursor:
         cursor.execute(sql, {**constants, **params}, prepare=True)
         return list(cursor.fetchall())
+
+
+def rows_of_each(conn: Connection,
+                 statements: list[tuple[Any, dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+    """The rows of each of ``statements`` (statement, parameters), in order. On PostgreSQL
+    they are sent together in one pipeline, as prepared statements."""
+    if not DIRECT or conn.dialect.name != "postgresql":
+        return [rows(conn, stmt, params) for stmt, params in statements]
+    driver: Any = conn.connection.driver_connection
+    cursors = []
+    try:
+        with driver.pipeline():
+            for stmt, params in statements:
+                sql, constants = _compiled(stmt)
+                cursor = driver.cursor()
+                cursors.append(cursor)
+                cursor.execute(sql, {**constants, **params}, prepare=True)
+        return [list(cursor.fetchall()) for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
