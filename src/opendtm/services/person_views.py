@@ -183,8 +183,12 @@ def _person_statement(scope: Scope) -> Any:
     return stmt.where(_PERSON.c.id == bindparam("person_id"))
 
 
+# The statements after the person's own read its family from it, so that all of them go
+# to the database at once (store.driver.rows_of_each).
+_FAMILY_OF = (select(_PERSON.c.family_id).where(_PERSON.c.id == bindparam("person_id"))
+              .scalar_subquery())
 _MEMBERS = (select(_PERSON.c.id, _PERSON.c.beneficiary_id, _PERSON.c.sex)
-            .where(_PERSON.c.family_id == bindparam("family_id")).order_by(_PERSON.c.id))
+            .where(_PERSON.c.family_id == _FAMILY_OF).order_by(_PERSON.c.id))
 _FINDINGS = (select(_SCREENING.c.screened_on, _FINDING.c.vulnerability)
              .join(_FINDING, _FINDING.c.screening_id == _SCREENING.c.id)
              .where(_SCREENING.c.person_id == bindparam("person_id"))
@@ -193,10 +197,9 @@ _HELP_COLUMNS = select(_HELP.c.id, _HELP.c.type, _HELP.c.delivered_on, _HELP.c.p
                        _HELP.c.record_id, _HELP.c.return_from, _HELP.c.return_to,
                        _HELP.c.transport_mode)
 _HELP_ORDER = (_HELP.c.delivered_on.desc(), _HELP.c.id.desc())
-_PERSON_HELP = (_HELP_COLUMNS.where(_HELP.c.person_id == bindparam("person_id"))
-                .order_by(*_HELP_ORDER).limit(100))
-_FAMILY_HELP = (_HELP_COLUMNS.where(or_(_HELP.c.person_id == bindparam("person_id"),
-                                        _HELP.c.family_id == bindparam("family_id")))
+# The person's own assistance and their family's (none when the person has no family).
+_PERSON_HELP = (_HELP_COLUMNS.where(or_(_HELP.c.person_id == bindparam("person_id"),
+                                        _HELP.c.family_id == _FAMILY_OF))
                 .order_by(*_HELP_ORDER).limit(100))
 _HISTORY = (select(_AUDIT.c.at, _AUDIT.c.actor, _AUDIT.c.action, _AUDIT.c.detail)
             .where(_AUDIT.c.entity == "person", _AUDIT.c.entity_id == bindparam("entity_id"),
@@ -209,8 +212,11 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
     # Prebuilt Core statements straight on the driver (``store.driver``): rows are tuples,
     # read by position, codes of enumerations as text.
     conn = session.connection()
-    found = driver.rows(conn, _person_statement(scope.kind),
-                        {**scope.bound, "person_id": person_id})
+    ids = {**scope.bound, "person_id": person_id, "entity_id": str(person_id)}
+    # The whole page in one round trip; the rest is dropped when the person is not in scope.
+    found, findings, help_rows, changes, members = driver.rows_of_each(conn, [
+        (_person_statement(scope.kind), ids), (_FINDINGS, ids), (_PERSON_HELP, ids),
+        (_HISTORY, ids), (_MEMBERS, ids)])
     if not found:
         raise NotFound("person", person_id, "read")
     row = found[0]
@@ -219,15 +225,10 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
     out = _summaries([row], scope)[0]
     out.update({"date_of_birth": _plain(row[5]), "previous_country": previous_country,
                 "can_edit": scope.write})
-    ids = {"person_id": person_id, "family_id": family_id, "entity_id": str(person_id)}
-    # The rest of the page in one round trip.
-    findings, help_rows, changes, *members = driver.rows_of_each(conn, [
-        (_FINDINGS, ids), (_PERSON_HELP if family_id is None else _FAMILY_HELP, ids),
-        (_HISTORY, ids), *([] if family_id is None else [(_MEMBERS, ids)])])
     out["family"] = None if family_id is None else {
         "id": family_id, "family_code": family_code,
         "members": [{"id": m_id, "beneficiary_id": code, "sex": _plain(sex)}
-                    for m_id, code, sex in members[0]],
+                    for m_id, code, sex in members],
     }
     out["vulnerabilities"] = [
         {"screened_on": on.isoformat(), "vulnerability": finding.value}
