@@ -16,6 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import psycopg
 
@@ -36,8 +37,11 @@ def rows(conn: Connection, stmt: Any, params: dict[str, Any]) -> list[tuple[Any,
     """All rows of ``stmt`` with ``params``, as tuples."""
     if not DIRECT or conn.dialect.name != "postgresql":
         return [tuple(row) for row in conn.execute(stmt, params)]
-    sql, constants = _compiled(stmt)
     driver: Any = conn.connection.driver_connection
+    if driver.info.transaction_status == TransactionStatus.IDLE:
+        # The transaction's first statement: in a pipeline, its BEGIN goes with it.
+        return rows_of_each(conn, [(stmt, params)])[0]
+    sql, constants = _compiled(stmt)
     with driver.cursor() as cursor:
         cursor.execute(sql, {**constants, **params}, prepare=True)
         return list(cursor.fetchall())
