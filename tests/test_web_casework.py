@@ -166,3 +166,42 @@ def test_consultation_contacts_register_and_count(app: tuple[World, TestClient])
                           "channel": "in_person", "sex": "f", "contacts": "4",
                           "csrf_token": client.cookies["opendtm_csrf"]})
     assert r.status_code == 200 and "10" in r.text
+
+
+def test_screening_and_referral_forms_show_errors_or_send_back(
+        app: tuple[World, TestClient]) -> None:
+    world, client = app
+    pid = world.persons["G-1"]
+    assert sign_in(client, "gamma_worker") == 303
+    csrf = {"csrf_token": client.cookies["opendtm_csrf"]}
+    bad = client.post(f"/persons/{pid}/screening", follow_redirects=False,
+                      data={"screened_on": "2031-01-01", "finding_pregnant": "true",
+                            "notes": "kept", **csrf})
+    assert bad.status_code == 422 and 'role="alert"' in bad.text
+    assert 'name="finding_pregnant" value="true" checked' in bad.text
+    assert 'value="kept"' in bad.text and 'value="2031-01-01"' in bad.text
+    good = client.post(f"/persons/{pid}/screening", follow_redirects=False,
+                       data={"screened_on": "2021-01-05", "finding_pregnant": "true", **csrf})
+    assert good.status_code == 303
+    assert good.headers["location"] == f"/persons/{pid}/screening"
+    shown = client.get(f"/persons/{pid}/screening")
+    assert shown.status_code == 200 and "2021-01-05" in shown.text
+    assert client.get(f"/persons/{pid}/screening", headers={"HX-Request": "true"}).text.count(
+        "<html") == 1  # the screening page has no fragment of its own
+    form = {"direction": "in", "kind": "hotline", "organisation": "Hotline 7", **csrf}
+    bad = client.post(f"/persons/{pid}/referrals", data=form, follow_redirects=False)
+    assert bad.status_code == 422 and 'role="alert"' in bad.text
+    assert 'value="Hotline 7"' in bad.text and "<html" in bad.text
+    partial = client.post(f"/persons/{pid}/referrals", data=form, follow_redirects=False,
+                          headers={"HX-Request": "true"})
+    assert partial.status_code == 422 and "<html" not in partial.text
+    good = client.post(f"/persons/{pid}/referrals", follow_redirects=False,
+                       data={**form, "referred_on": "2021-01-06"})
+    assert good.status_code == 303
+    assert good.headers["location"] == f"/persons/{pid}/referrals"
+    fragment = client.get(f"/persons/{pid}/referrals", headers={"HX-Request": "true"})
+    assert "2021-01-06" in fragment.text and "<html" not in fragment.text
+    assert "<html" in client.get(f"/persons/{pid}/referrals").text
+    foreign = client.post(f"/persons/{world.persons['B-1']}/referrals", follow_redirects=False,
+                          data={**form, "referred_on": "2021-01-06"})
+    assert foreign.status_code == 404
