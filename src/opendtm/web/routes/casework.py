@@ -20,8 +20,7 @@ from ..context import run
 from ..render import page
 from .api import Caller
 from .casework_models import PersonReferrals, ReferralOut, ReferralPage, ScreeningOut, Screenings
-from .common import Form, Id, Responses, User, routers
-from .persons import _enum, _int, _submit
+from .common import Form, Id, Responses, User, as_enum, as_int, routers, submit
 
 router, api = routers()
 NOT_FOUND: Responses = {404: {"description": "No such person in your scope"}}
@@ -60,7 +59,7 @@ class _PersonForm:
         """``fields``: what is validated, drawn from the posted ``form``."""
         scope.require_write()
         run(request, scope, self.listing, person_id)  # 404 before telling anything
-        result = _submit(request, scope, self.model, fields, self.record, person_id)
+        result = submit(request, scope, self.model, fields, self.record, person_id)
         if "__errors__" in result:
             return self.show(request, scope, person_id, form, result, 422)
         return RedirectResponse(f"/persons/{person_id}/{self.path}", status_code=303)
@@ -98,9 +97,9 @@ def refer_page(request: Request, scope: User, person_id: Id, form: Form) -> Resp
 def referrals_page(request: Request, scope: User, direction: str | None = None,
                    kind: str | None = None, status: str | None = None,
                    partner_id: str | None = None, page_no: str | None = None) -> Response:
-    data = run(request, scope, referrals.list_referrals, _enum(ReferralDirection, direction),
-               _enum(ReferralKind, kind), _enum(ReferralStatus, status), _int(partner_id),
-               _int(page_no) or 1)
+    data = run(request, scope, referrals.list_referrals, as_enum(ReferralDirection, direction),
+               as_enum(ReferralKind, kind), as_enum(ReferralStatus, status), as_int(partner_id),
+               as_int(page_no) or 1)
     return page(request, "referrals.html", data, choices=CHOICES,
                 kinds=run(request, scope, lambda s, sc: referrals.kinds(sc)))
 
@@ -108,10 +107,10 @@ def referrals_page(request: Request, scope: User, direction: str | None = None,
 @router.post("/referrals/{referral_id}/status")
 def status_page(request: Request, scope: User, referral_id: Id, form: Form) -> Response:
     scope.require_write()
-    new = _enum(ReferralStatus, form.get("status"))
+    new = as_enum(ReferralStatus, form.get("status"))
     if new is not None:
         run(request, scope, referrals.set_status, referral_id, new)
-    back = _int(form.get("person_id"))
+    back = as_int(form.get("person_id"))
     return RedirectResponse(f"/persons/{back}/referrals" if back else "/referrals",
                             status_code=303)
 
