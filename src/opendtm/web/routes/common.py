@@ -20,6 +20,8 @@ Responses = dict[int | str, dict[str, Any]]
 User = Annotated[Scope, Depends(page_scope)]  # the signed-in user of a page
 Form = Annotated[dict[str, Any], Depends(check_csrf)]  # a posted form, CSRF checked
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]  # a record id in a path
+# an upload's or a build's token in a path
+Token = Annotated[str, Path(min_length=20, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 def routers() -> tuple[APIRouter, APIRouter]:
