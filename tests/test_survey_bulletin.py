@@ -173,6 +173,8 @@ def test_bad_options_are_refused(demo: tuple[str, Path], tmp_path: Path) -> None
     db, _ = demo
     for args, message in ((["--series", "survey", "--theme", "weather"], "--theme 'weather'"),
                           (["--series", "weekly"], "--series 'weekly'"),
-                          (["--series", "survey", "--format", "docx"], "--format 'docx'")):
+                          (["--series", "survey", "--format", "docx"], "--format 'docx'"),
+                          (["--series", "survey", "--lang", "de"], "--lang 'de'"),
+                          (["--series", "survey", "--audience", "press"], "--audience 'press'")):
         result = runner.invoke(app, ["--db", db, "bulletin", *args, "--out", str(tmp_path)])
         assert result.exit_code != 0 and message in result.output, result.output

@@ -3,11 +3,16 @@ pages, on real SQLite and PostgreSQL: one code path, the scope of each role, aud
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 
+from opendtm.domain.taxonomy import CaseStatus
+from opendtm.store.database import unit_of_work
+from opendtm.store.models import Case, Person, Screening
 from webclient import api, audit_count, sign_in, world_app
 from webworld import World
 
@@ -166,3 +171,82 @@ def test_consultation_contacts_register_and_count(app: tuple[World, TestClient])
                           "channel": "in_person", "sex": "f", "contacts": "4",
                           "csrf_token": client.cookies["opendtm_csrf"]})
     assert r.status_code == 200 and "10" in r.text
+
+
+def test_screening_and_referral_forms_show_errors_or_send_back(
+        app: tuple[World, TestClient]) -> None:
+    world, client = app
+    pid = world.persons["G-1"]
+    assert sign_in(client, "gamma_worker") == 303
+    csrf = {"csrf_token": client.cookies["opendtm_csrf"]}
+    bad = client.post(f"/persons/{pid}/screening", follow_redirects=False,
+                      data={"screened_on": "2031-01-01", "finding_pregnant": "true",
+                            "notes": "kept", **csrf})
+    assert bad.status_code == 422 and 'role="alert"' in bad.text
+    assert 'name="finding_pregnant" value="true" checked' in bad.text
+    assert 'value="kept"' in bad.text and 'value="2031-01-01"' in bad.text
+    good = client.post(f"/persons/{pid}/screening", follow_redirects=False,
+                       data={"screened_on": "2021-01-05", "finding_pregnant": "true", **csrf})
+    assert good.status_code == 303
+    assert good.headers["location"] == f"/persons/{pid}/screening"
+    shown = client.get(f"/persons/{pid}/screening")
+    assert shown.status_code == 200 and "2021-01-05" in shown.text
+    assert client.get(f"/persons/{pid}/screening", headers={"HX-Request": "true"}).text.count(
+        "<html") == 1  # the screening page has no fragment of its own
+    form = {"direction": "in", "kind": "hotline", "organisation": "Hotline 7", **csrf}
+    bad = client.post(f"/persons/{pid}/referrals", data=form, follow_redirects=False)
+    assert bad.status_code == 422 and 'role="alert"' in bad.text
+    assert 'value="Hotline 7"' in bad.text and "<html" in bad.text
+    partial = client.post(f"/persons/{pid}/referrals", data=form, follow_redirects=False,
+                          headers={"HX-Request": "true"})
+    assert partial.status_code == 422 and "<html" not in partial.text
+    good = client.post(f"/persons/{pid}/referrals", follow_redirects=False,
+                       data={**form, "referred_on": "2021-01-06"})
+    assert good.status_code == 303
+    assert good.headers["location"] == f"/persons/{pid}/referrals"
+    fragment = client.get(f"/persons/{pid}/referrals", headers={"HX-Request": "true"})
+    assert "2021-01-06" in fragment.text and "<html" not in fragment.text
+    assert "<html" in client.get(f"/persons/{pid}/referrals").text
+    foreign = client.post(f"/persons/{world.persons['B-1']}/referrals", follow_redirects=False,
+                          data={**form, "referred_on": "2021-01-06"})
+    assert foreign.status_code == 404
+
+
+def test_screening_and_referral_join_the_latest_open_case_of_the_persons_partner(
+        app: tuple[World, TestClient]) -> None:
+    world, client = app
+    pid, hdr = world.persons["A-2"], api(world, "alpha_worker")
+    with unit_of_work(client.engine) as s:  # type: ignore[attr-defined]
+        partner_id = s.get_one(Person, pid).partner_id
+        own = Case(partner_id=partner_id, person_id=pid, opened_on=dt.date(2021, 2, 1))
+        other = Case(partner_id=world.partner_ids["Beta"], person_id=pid,
+                     opened_on=dt.date(2021, 2, 2))
+        closed = Case(partner_id=partner_id, person_id=pid, opened_on=dt.date(2021, 2, 3),
+                      status=CaseStatus.CLOSED, closed_on=dt.date(2021, 2, 4))
+        s.add_all([own, other, closed])
+        s.flush()
+        own_id, last_id = own.id, closed.id
+
+    def screened() -> int | None:
+        r = client.post(f"/api/v1/persons/{pid}/screenings", headers=hdr,
+                        json={"screened_on": "2021-02-05", "findings": ["disability"]})
+        assert r.status_code == 201, r.text
+        with unit_of_work(client.engine) as s:  # type: ignore[attr-defined]
+            return s.scalar(select(Screening.case_id).where(Screening.id == r.json()["id"]))
+
+    def referred(day: str) -> int:
+        r = client.post(f"/api/v1/persons/{pid}/referrals", headers=hdr,
+                        json={"direction": "out", "kind": "ngo", "referred_on": day})
+        assert r.status_code == 201, r.text
+        return int(r.json()["case_id"])
+
+    assert referred("2021-02-05") == own_id and screened() == own_id
+    with unit_of_work(client.engine) as s:  # type: ignore[attr-defined]
+        s.execute(update(Case).where(Case.person_id == pid, Case.partner_id == partner_id)
+                  .values(status=CaseStatus.CLOSED, closed_on=dt.date(2021, 2, 6)))
+    assert screened() is None  # a screening opens no case
+    new = referred("2021-02-07")  # a referral does
+    assert new > last_id and screened() == new and referred("2021-02-08") == new
+    with unit_of_work(client.engine) as s:  # type: ignore[attr-defined]
+        opened = s.get_one(Case, new)
+        assert (opened.partner_id, opened.opened_on) == (partner_id, dt.date(2021, 2, 7))

@@ -18,6 +18,21 @@ from opendtm.store import schema
 from .context import console, engine, fail, handled, parse_date, progress_steps
 
 
+def outputs(lang: list[str] | None, formats: str, audience: str) -> tuple[list[str], list[str]]:
+    """The languages (default: all) and formats a build asks for, its ``--lang``,
+    ``--format`` and ``--audience`` checked (of either series)."""
+    langs = lang or list(LANGUAGES)
+    for code in langs:
+        if code not in LANGUAGES:
+            fail(f"--lang {code!r}: use {' or '.join(LANGUAGES)}")
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    if not wanted or any(f not in FORMATS for f in wanted):
+        fail(f"--format {formats!r}: choose from {','.join(FORMATS)}")
+    if audience not in AUDIENCES:
+        fail(f"--audience {audience!r}: use public or internal")
+    return langs, wanted
+
+
 def bulletin(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the bulletin into.")],
     country: Annotated[
@@ -68,16 +83,7 @@ def bulletin(
         return survey_bulletins(series, theme, out, country, lang, audience, formats,
                                 threshold, min_base, config)
     with handled():
-        langs = lang or list(LANGUAGES)
-        for code in langs:
-            if code not in LANGUAGES:
-                fail(f"--lang {code!r}: use {' or '.join(LANGUAGES)}")
-        wanted = [f.strip() for f in formats.split(",") if f.strip()]
-        unknown = [f for f in wanted if f not in FORMATS]
-        if unknown or not wanted:
-            fail(f"--format {formats!r}: choose from {','.join(FORMATS)}")
-        if audience not in AUDIENCES:
-            fail(f"--audience {audience!r}: use public or internal")
+        langs, wanted = outputs(lang, formats, audience)
         codes = [gazetteer().country(c).iso3 for c in country or []]
         cfg = bulletin_config.load(config)
         # the languages' processes start first, and import the pages' libraries while this

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from opendtm.domain.gazetteer import gazetteer
-from opendtm.publish.config import AUDIENCES, FORMATS
-from opendtm.publish.i18n import LANGUAGES
 from opendtm.services.survey_bulletin import THEMES, SurveyRequest, build, folder_name
 from opendtm.store import schema
 
+from .bulletin import outputs
 from .context import console, engine, fail, handled, progress_steps
 
 
@@ -22,15 +21,7 @@ def survey_bulletins(series: str, theme: str, out: Path, country: list[str] | No
         themes = list(THEMES) if theme == "all" else [theme]
         if themes[0] not in THEMES:
             fail(f"--theme {theme!r}: use {', '.join(THEMES)} or all")
-        langs = lang or list(LANGUAGES)
-        for code in langs:
-            if code not in LANGUAGES:
-                fail(f"--lang {code!r}: use {' or '.join(LANGUAGES)}")
-        wanted = [f.strip() for f in formats.split(",") if f.strip()]
-        if not wanted or any(f not in FORMATS for f in wanted):
-            fail(f"--format {formats!r}: choose from {','.join(FORMATS)}")
-        if audience not in AUDIENCES:
-            fail(f"--audience {audience!r}: use public or internal")
+        langs, wanted = outputs(lang, formats, audience)
         req = SurveyRequest(
             out=out, themes=themes, countries=[gazetteer().country(c).iso3 for c in country or []],
             languages=langs, audience=audience, formats=wanted, threshold=threshold,

@@ -3,9 +3,7 @@
 Respondents are classified once (``survey_classes``); then, per theme, one DuckDB pass
 counts every option of every categorical indicator at the finest breakdown (country x class
 x sex x age group) and one query per numeric indicator counts its values. Python rolls the
-counts up to every breakdown of the catalogue (counts add up; means and exact medians come
-from the value counts). Every percentage comes with its base n; on a base under
-``min_base`` it is None.
+counts up to every breakdown of the catalogue (``survey_rollup``).
 """
 
 from __future__ import annotations
@@ -22,11 +20,11 @@ from opendtm.domain.glossary import CountryRules, class_labels
 from opendtm.domain.indicators import Catalogue, Indicator
 from opendtm.domain.xlsform import FormSpec
 
+from . import survey_rollup as rollup
 from .survey_classes import classify_table
 from .survey_codes import Prepared, encode
+from .survey_rollup import FINEST
 
-DIMS = {"country": "_country", "class": "_class", "sex": "_sex", "age_group": "_age_group"}
-FINEST = list(DIMS.values())
 COUNTING = {
     "en": "Respondents are unique submissions of the survey, each counted once. A percentage "
           "is of the respondents who answered the question (n); for several-answer questions "
@@ -76,19 +74,6 @@ def prepare(table: pa.Table, catalogue: Catalogue, rules: Mapping[str, CountryRu
 def _rows(con: ibis.BaseBackend, expr: ir.Table) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = con.to_pyarrow(expr).to_pylist()
     return rows
-
-
-def _key(row: Mapping[str, Any], dims: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(row[DIMS[d]] for d in dims)
-
-
-def _group(dims: tuple[str, ...], key: tuple[Any, ...], n: int, min_base: int,
-           values: list[dict[str, Any]]) -> dict[str, Any]:
-    shown = n >= min_base
-    for v in values:
-        v["percent"] = round(100 * v["count"] / n, 1) if shown and n else None
-    return {"by": dict(zip(dims, key, strict=True)), "n": n, "suppressed": not shown,
-            "values": values}
 
 
 def _value_counts(con: ibis.BaseBackend, p: Prepared, indicators: list[Indicator],
@@ -164,64 +149,6 @@ def _value_counts(con: ibis.BaseBackend, p: Prepared, indicators: list[Indicator
     return counts, bases
 
 
-def _categorical(ind: Indicator, catalogue: Catalogue, options: list[str], min_base: int,
-                 counts: list[dict[str, Any]], bases: list[dict[str, Any]],
-                 ) -> list[dict[str, Any]]:
-    groups = []
-    for dims in catalogue.breakdowns:
-        n_of: dict[tuple[Any, ...], int] = defaultdict(int)
-        c_of: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for r in counts:
-            c_of[_key(r, dims)][r["_value"]] += r["_count"]
-        for r in bases:
-            n_of[_key(r, dims)] += r["_n"]
-        for key in sorted(n_of, key=lambda k: tuple(str(x) for x in k)):
-            found = c_of[key]
-            order = options + sorted(set(found) - set(options), key=str)
-            pairs = [(o, found.get(o, 0)) for o in order]
-            if ind.kind == "top":
-                pairs = sorted((p for p in pairs if p[1]), key=lambda p: -p[1])[: ind.n]
-            values: list[dict[str, Any]] = [{"option": o, "count": c} for o, c in pairs]
-            groups.append(_group(dims, key, n_of[key], min_base, values))
-    return groups
-
-
-def _stats(freq: dict[float, int]) -> dict[str, float]:
-    """Mean, median, min and max of numbers given as value -> how many times."""
-    values = sorted(freq)
-    n = sum(freq.values())
-    low_rank, high_rank = (n - 1) // 2, n // 2  # 0-based ranks of the middle value(s)
-    low = high = values[0]
-    seen = 0
-    for v in values:
-        if seen <= low_rank < seen + freq[v]:
-            low = v
-        if seen <= high_rank < seen + freq[v]:
-            high = v
-            break
-        seen += freq[v]
-    return {"mean": sum(v * c for v, c in freq.items()) / n, "median": (low + high) / 2,
-            "min": values[0], "max": values[-1]}
-
-
-def _summary(ind: Indicator, catalogue: Catalogue, min_base: int,
-             counts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    groups = []
-    for dims in catalogue.breakdowns:
-        freq: dict[tuple[Any, ...], dict[float, int]] = defaultdict(lambda: defaultdict(int))
-        for r in counts:
-            freq[(*_key(r, dims), r["_extra"])][r["_value"]] += r["_count"]
-        for key in sorted(freq, key=lambda k: tuple(str(x) for x in k)):
-            n = sum(freq[key].values())
-            shown = n >= min_base
-            by = dict(zip(dims, key[:-1], strict=True))
-            if ind.by_answer:
-                by[ind.by_answer] = key[-1]
-            stats = {k: round(v, 1) if shown else None for k, v in _stats(freq[key]).items()}
-            groups.append({"by": by, "n": n, "suppressed": not shown, **stats})
-    return groups
-
-
 def tabulate(table: pa.Table, spec: FormSpec, catalogue: Catalogue,
              rules: Mapping[str, CountryRules], theme: str, min_base: int | None = None,
              con: ibis.BaseBackend | None = None, prepared: Prepared | None = None,
@@ -254,11 +181,11 @@ def tabulate(table: pa.Table, spec: FormSpec, catalogue: Catalogue,
         }
         if ind.kind == "summary":
             block["by_answer"] = ind.by_answer
-            block["groups"] = _summary(ind, catalogue, min_base, counts[ind.id])
+            block["groups"] = rollup.summary(ind, catalogue, min_base, counts[ind.id])
         else:
             options = _options(spec, catalogue, ind)
             block["options"] = options
-            block["groups"] = _categorical(
+            block["groups"] = rollup.categorical(
                 ind, catalogue, [o["name"] for o in options], min_base, counts[ind.id],
                 bases[ind.id])
         out["indicators"][ind.id] = block
@@ -282,15 +209,8 @@ def _question_labels(spec: FormSpec, name: str) -> dict[str, str]:
 def _sample(con: ibis.BaseBackend, p: Prepared, catalogue: Catalogue
             ) -> list[dict[str, Any]]:
     t = p.table
-    rows = p.decode_rows(_rows(con, t.group_by(FINEST).agg(_n=t.count())))
-    out = []
-    for dims in catalogue.breakdowns:
-        n_of: dict[tuple[Any, ...], int] = defaultdict(int)
-        for r in rows:
-            n_of[_key(r, dims)] += r["_n"]
-        for key in sorted(n_of, key=lambda k: tuple(str(x) for x in k)):
-            out.append({"by": dict(zip(dims, key, strict=True)), "n": n_of[key]})
-    return out
+    return rollup.sample(catalogue, p.decode_rows(_rows(con, t.group_by(FINEST).agg(
+        _n=t.count()))))
 
 
 def _not_classified(con: ibis.BaseBackend, p: Prepared) -> list[dict[str, Any]]:

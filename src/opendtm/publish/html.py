@@ -65,7 +65,7 @@ def pages(
         figures = []
         for fig in country_figures(block):
             number += 1
-            svg = _strip_xml(charts.svg(chart_spec(lang, code, fig)))
+            svg = figure_svg(lang, code, fig)
             image = None
             if pdf:
                 src = f"opendtm-figure:{number}.png"
@@ -123,7 +123,9 @@ def chart_spec(lang: str, country: str, fig: Figure) -> dict[str, Any]:
     return charts.figure_spec(lang, fig)
 
 
-def _strip_xml(svg: str) -> str:
+def figure_svg(lang: str, country: str, fig: Figure) -> str:
+    """A figure drawn as SVG to put inside a page (without its XML declaration)."""
+    svg = charts.svg(chart_spec(lang, country, fig))
     return svg.split("?>", 1)[1] if svg.startswith("<?xml") else svg
 
 

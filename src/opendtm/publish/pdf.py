@@ -54,11 +54,11 @@ class _Opaque(RasterImage):  # type: ignore[misc]
 
     def __init__(self, png: bytes, url: str, cache: dict[str, Any]) -> None:
         key = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-        super().__init__(Image.open(io.BytesIO(png)), key, png, cache=cache)
-        self.png = png
+        self.image = Image.open(io.BytesIO(png))  # its header: the pixels when first asked
+        super().__init__(self.image, key, png, cache=cache)
 
     def get_x_object(self, interpolate: bool, dpi_ratio: float) -> Any:
-        image = Image.open(io.BytesIO(self.png))
+        image = self.image
         if dpi_ratio != 1 or image.mode != "RGBA" or image.getchannel("A").getextrema() != (
                 255, 255):
             return super().get_x_object(interpolate, dpi_ratio)

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from opendtm.publish import charts, i18n, maps
-from opendtm.publish.sections import Figure, country_figures
+from opendtm.publish import i18n
+from opendtm.publish.html import figure_svg
+from opendtm.publish.sections import country_figures
 from opendtm.store.database import unit_of_work
 from opendtm.store.models import Operation, Partner
 
@@ -25,18 +26,6 @@ from .stats import key_figures
 CACHE_SECONDS = 60.0
 _cache: dict[tuple[Any, ...], tuple[float, list[dict[str, Any]]]] = {}
 _lock = threading.Lock()
-
-
-def _spec(lang: str, country: str, fig: Figure) -> dict[str, Any]:
-    if fig.slug == "coverage":
-        return maps.coverage(lang, country, dict(fig.rows), fig.extra["by_city"],
-                             i18n.text(lang, fig.unit))
-    return charts.figure_spec(lang, fig)
-
-
-def _svg(spec: dict[str, Any]) -> str:
-    out = charts.svg(spec)
-    return out.split("?>", 1)[1] if out.startswith("<?xml") else out
 
 
 def _drawn(engine: Engine, scope: Scope, lang: str, country: str, start: dt.date | None,
@@ -57,7 +46,7 @@ def _drawn(engine: Engine, scope: Scope, lang: str, country: str, start: dt.date
         name = i18n.country_name(lang, country)
         drawn.append({"slug": fig.slug,
                       "caption": i18n.text(lang, fig.caption, country=name),
-                      "svg": _svg(_spec(lang, country, fig)),
+                      "svg": figure_svg(lang, country, fig),
                       "rows": [{"code": c, "count": n} for c, n in fig.rows]})
     with _lock:
         _cache[key] = (time.monotonic(), drawn)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from opendtm.domain.taxonomy import CaseKind
+from opendtm.domain.taxonomy import CaseKind, CaseStatus
 from opendtm.store.models import (
     Case,
     Family,
@@ -51,6 +51,15 @@ def load(session: Session, scope: Scope, person_id: int, action: str,
     if person is None:
         raise NotFound("person", person_id, action)
     return person
+
+
+def open_case(session: Session, person: Person) -> Case | None:
+    """The person's latest case with its own partner that is not closed: where a new
+    screening or referral belongs."""
+    return session.scalar(select(Case).where(Case.person_id == person.id,
+                                             Case.partner_id == person.partner_id,
+                                             Case.status != CaseStatus.CLOSED)
+                          .order_by(Case.id.desc()).limit(1))
 
 
 def _partner_for(session: Session, scope: Scope, partner_id: int | None) -> Partner:

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from opendtm.domain.taxonomy import (
     CaseKind,
-    CaseStatus,
     ReferralDirection,
     ReferralKind,
     ReferralStatus,
@@ -23,7 +22,7 @@ from opendtm.store.models import Case, Partner, Person, Referral
 from .access import Forbidden, NotFound, Scope
 from .casework_inputs import ReferralIn
 from .person_views import MAX_PER_PAGE
-from .persons import load
+from .persons import load, open_case
 
 SENSITIVE_KINDS = frozenset({ReferralKind.ANTI_TRAFFICKING_CENTRE})
 
@@ -91,10 +90,7 @@ def refer(session: Session, scope: Scope, person_id: int, data: ReferralIn) -> d
     person = load(session, scope, person_id, "refer")
     if data.kind in SENSITIVE_KINDS and not scope.sensitive:
         raise Forbidden("your role may not record this kind of referral")
-    case = session.scalar(select(Case).where(Case.person_id == person.id,
-                                             Case.partner_id == person.partner_id,
-                                             Case.status != CaseStatus.CLOSED)
-                          .order_by(Case.id.desc()).limit(1))
+    case = open_case(session, person)
     if case is None:
         case = Case(partner_id=person.partner_id, person_id=person.id, kind=CaseKind.GENERAL,
                     opened_on=data.referred_on)

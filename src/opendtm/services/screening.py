@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from opendtm.domain.taxonomy import CaseStatus, Vulnerability
-from opendtm.store.models import Case, Screening, ScreeningFinding
+from opendtm.domain.taxonomy import Vulnerability
+from opendtm.store.models import Screening, ScreeningFinding
 
 from .access import Forbidden, Scope
 from .casework_inputs import ScreeningIn
-from .persons import load
+from .persons import load, open_case
 
 
 def choices(scope: Scope) -> list[str]:
@@ -45,10 +45,7 @@ def screen(session: Session, scope: Scope, person_id: int, data: ScreeningIn) ->
     hidden = [v for v in data.findings if not scope.visible(v)]
     if hidden:
         raise Forbidden("your role may not record trafficking or violence findings")
-    case = session.scalar(select(Case).where(Case.person_id == person.id,
-                                             Case.partner_id == person.partner_id,
-                                             Case.status != CaseStatus.CLOSED)
-                          .order_by(Case.id.desc()).limit(1))
+    case = open_case(session, person)
     row = Screening(person_id=person.id, case_id=case.id if case else None,
                     screened_on=data.screened_on, notes=data.notes)
     for v in sorted(set(data.findings)):

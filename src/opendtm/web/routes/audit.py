@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from opendtm.services import audit_log
-from opendtm.services.access import Scope
 
-from ..context import page_scope, run
+from ..context import run
 from ..render import page
 from .api import Caller
+from .common import User
 
 router = APIRouter()
 Text = Annotated[str | None, Query(max_length=80)]
@@ -27,7 +27,7 @@ def audit_api(request: Request, scope: Caller, actor: Text = None, entity: Text 
 
 
 @router.get("/audit", include_in_schema=False)
-def audit_page(request: Request, scope: Annotated[Scope, Depends(page_scope)],
+def audit_page(request: Request, scope: User,
                actor: Text = None, entity: Text = None, entity_id: Text = None,
                page_no: Page = 1) -> Response:
     data = run(request, scope, audit_log.browse, actor or None, entity or None,

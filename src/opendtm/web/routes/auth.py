@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from opendtm.services import users
@@ -13,16 +11,15 @@ from opendtm.store.database import unit_of_work
 from ..context import (
     LANG_COOKIE,
     SESSION_COOKIE,
-    check_csrf,
     engine,
     forget_session,
     remote_addr,
 )
 from ..i18n import LANGUAGES
 from ..render import page
+from .common import Form
 
 router = APIRouter(include_in_schema=False)
-Form = Annotated[dict[str, Any], Depends(check_csrf)]
 
 
 def local(path: str | None) -> str:

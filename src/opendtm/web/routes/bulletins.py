@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import Path, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
@@ -14,15 +14,12 @@ from opendtm.services.access import Scope
 from opendtm.services.bulletin import BulletinError
 from opendtm.services.inputs import field_errors
 
-from ..context import check_csrf, engine, page_scope
+from ..context import engine
 from ..render import page
 from .api import Caller
+from .common import Form, Token, User, routers
 
-router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["api"])
-User = Annotated[Scope, Depends(page_scope)]
-Form = Annotated[dict[str, Any], Depends(check_csrf)]
-Token = Annotated[str, Path(min_length=20, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+router, api = routers()
 FileName = Annotated[str, Path(max_length=200, pattern=r"^[\w./-]+$")]
 
 

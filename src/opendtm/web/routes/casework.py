@@ -3,10 +3,13 @@ and their JSON twins call the same service functions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 
 from opendtm.domain.taxonomy import ReferralDirection, ReferralKind, ReferralStatus
 from opendtm.services import referrals, screening
@@ -17,8 +20,7 @@ from ..context import run
 from ..render import page
 from .api import Caller
 from .casework_models import PersonReferrals, ReferralOut, ReferralPage, ScreeningOut, Screenings
-from .common import Form, Id, Responses, User, routers
-from .persons import _enum, _int, _submit
+from .common import Form, Id, Responses, User, as_enum, as_int, routers, submit
 
 router, api = routers()
 NOT_FOUND: Responses = {404: {"description": "No such person in your scope"}}
@@ -28,62 +30,76 @@ CHOICES = {"direction": [d.value for d in ReferralDirection],
            "status": [s.value for s in ReferralStatus]}
 
 
-def _screening_page(request: Request, scope: Scope, person_id: int, values: dict[str, Any],
-                    errors: dict[str, str], status: int = 200) -> Response:
-    data = run(request, scope, screening.screenings, person_id)
-    data.update({"values": values, "errors": errors})
-    return page(request, "screening.html", data, status)
+@dataclass(frozen=True)
+class _PersonForm:
+    """A page of a person's records with the form that adds one (screening, referrals):
+    shown with the service that lists them; a posted form is validated against ``model``
+    and handed to ``record``, then the page is shown again (with the errors per field) or
+    the browser sent back to it."""
+
+    path: str  # after /persons/{person_id}/
+    listing: Callable[..., dict[str, Any]]
+    record: Callable[..., Any]
+    model: type[BaseModel]
+    template: str
+    fragment: str | None = None  # the template an htmx request gets, if any
+    extra: dict[str, Any] = field(default_factory=dict)  # more for the template
+
+    def show(self, request: Request, scope: Scope, person_id: int, values: dict[str, Any],
+             errors: dict[str, str], status: int = 200) -> Response:
+        data = run(request, scope, self.listing, person_id)
+        data.update({"values": values, "errors": errors})
+        template = self.template
+        if self.fragment and request.headers.get("hx-request") == "true":
+            template = self.fragment
+        return page(request, template, data, status, **self.extra)
+
+    def submit(self, request: Request, scope: Scope, person_id: int, form: dict[str, Any],
+               fields: dict[str, Any]) -> Response:
+        """``fields``: what is validated, drawn from the posted ``form``."""
+        scope.require_write()
+        run(request, scope, self.listing, person_id)  # 404 before telling anything
+        result = submit(request, scope, self.model, fields, self.record, person_id)
+        if "__errors__" in result:
+            return self.show(request, scope, person_id, form, result, 422)
+        return RedirectResponse(f"/persons/{person_id}/{self.path}", status_code=303)
+
+
+SCREENING = _PersonForm("screening", screening.screenings, screening.screen, ScreeningIn,
+                        "screening.html")
+REFERRALS = _PersonForm("referrals", referrals.person_referrals, referrals.refer, ReferralIn,
+                        "person_referrals.html", "_person_referrals.html", {"choices": CHOICES})
 
 
 @router.get("/persons/{person_id}/screening")
 def screening_page(request: Request, scope: User, person_id: Id) -> Response:
-    return _screening_page(request, scope, person_id, {}, {})
+    return SCREENING.show(request, scope, person_id, {}, {})
 
 
 @router.post("/persons/{person_id}/screening")
 def screen_page(request: Request, scope: User, person_id: Id, form: Form) -> Response:
-    scope.require_write()
-    run(request, scope, screening.screenings, person_id)  # 404 before telling anything
     found = [k.removeprefix("finding_") for k, v in form.items() if k.startswith("finding_")]
     fields = {k: v for k, v in form.items() if not k.startswith("finding_")}
-    result = _submit(request, scope, ScreeningIn, {**fields, "findings": found},
-                     screening.screen, person_id)
-    if "__errors__" in result:
-        return _screening_page(request, scope, person_id, form, result, 422)
-    return RedirectResponse(f"/persons/{person_id}/screening", status_code=303)
-
-
-def _referrals_page(request: Request, scope: Scope, person_id: int, values: dict[str, Any],
-                    errors: dict[str, str], status: int = 200) -> Response:
-    data = run(request, scope, referrals.person_referrals, person_id)
-    data.update({"values": values, "errors": errors})
-    fragment = request.headers.get("hx-request") == "true"
-    return page(request, "_person_referrals.html" if fragment else "person_referrals.html",
-                data, status, choices=CHOICES)
+    return SCREENING.submit(request, scope, person_id, form, {**fields, "findings": found})
 
 
 @router.get("/persons/{person_id}/referrals")
 def person_referrals_page(request: Request, scope: User, person_id: Id) -> Response:
-    return _referrals_page(request, scope, person_id, {}, {})
+    return REFERRALS.show(request, scope, person_id, {}, {})
 
 
 @router.post("/persons/{person_id}/referrals")
 def refer_page(request: Request, scope: User, person_id: Id, form: Form) -> Response:
-    scope.require_write()
-    run(request, scope, referrals.person_referrals, person_id)
-    result = _submit(request, scope, ReferralIn, form, referrals.refer, person_id)
-    if "__errors__" in result:
-        return _referrals_page(request, scope, person_id, form, result, 422)
-    return RedirectResponse(f"/persons/{person_id}/referrals", status_code=303)
+    return REFERRALS.submit(request, scope, person_id, form, form)
 
 
 @router.get("/referrals")
 def referrals_page(request: Request, scope: User, direction: str | None = None,
                    kind: str | None = None, status: str | None = None,
                    partner_id: str | None = None, page_no: str | None = None) -> Response:
-    data = run(request, scope, referrals.list_referrals, _enum(ReferralDirection, direction),
-               _enum(ReferralKind, kind), _enum(ReferralStatus, status), _int(partner_id),
-               _int(page_no) or 1)
+    data = run(request, scope, referrals.list_referrals, as_enum(ReferralDirection, direction),
+               as_enum(ReferralKind, kind), as_enum(ReferralStatus, status), as_int(partner_id),
+               as_int(page_no) or 1)
     return page(request, "referrals.html", data, choices=CHOICES,
                 kinds=run(request, scope, lambda s, sc: referrals.kinds(sc)))
 
@@ -91,10 +107,10 @@ def referrals_page(request: Request, scope: User, direction: str | None = None,
 @router.post("/referrals/{referral_id}/status")
 def status_page(request: Request, scope: User, referral_id: Id, form: Form) -> Response:
     scope.require_write()
-    new = _enum(ReferralStatus, form.get("status"))
+    new = as_enum(ReferralStatus, form.get("status"))
     if new is not None:
         run(request, scope, referrals.set_status, referral_id, new)
-    back = _int(form.get("person_id"))
+    back = as_int(form.get("person_id"))
     return RedirectResponse(f"/persons/{back}/referrals" if back else "/referrals",
                             status_code=303)
 

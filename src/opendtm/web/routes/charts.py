@@ -6,21 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from opendtm.services.access import Scope
 from opendtm.services.dashboard_charts import dashboard_charts
 
-from ..context import engine, language, page_scope
+from ..context import engine, language
 from ..render import page
 from .api import Caller
-from .consultations import _date
-from .persons import _int
+from .common import User, as_date, as_int, routers
 
-router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["api"])
+router, api = routers()
 
 
 class ChartRow(BaseModel):
@@ -48,13 +45,13 @@ class Charts(BaseModel):
 
 
 @router.get("/dashboard/charts")
-def charts_page(request: Request, scope: Annotated[Scope, Depends(page_scope)],
+def charts_page(request: Request, scope: User,
                 country: str | None = None, partner_id: str | None = None,
                 date_from: Annotated[str | None, Query(alias="from")] = None,
                 date_to: Annotated[str | None, Query(alias="to")] = None) -> Response:
     code = country.upper()[:3] if country else None
-    data = dashboard_charts(engine(request), scope, code, _date(date_from), _date(date_to),
-                            _int(partner_id), language(request))
+    data = dashboard_charts(engine(request), scope, code, as_date(date_from), as_date(date_to),
+                            as_int(partner_id), language(request))
     fragment = request.headers.get("hx-request") == "true"
     return page(request, "_charts.html" if fragment else "charts.html", data)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from opendtm.domain.taxonomy import ConsultationTopic, Sex
@@ -14,36 +14,25 @@ from opendtm.services import consultations
 from opendtm.services.access import Scope
 from opendtm.services.casework_inputs import ConsultationIn
 
-from ..context import check_csrf, page_scope, run
+from ..context import run
 from ..render import page
 from .api import Caller
 from .casework_models import ContactCreated, ContactPage
-from .persons import CHOICES, _enum, _int, _submit
+from .common import Form, User, as_date, as_enum, as_int, partners, routers, submit
+from .persons import CHOICES
 
-router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["api"])
-User = Annotated[Scope, Depends(page_scope)]
-Form = Annotated[dict[str, Any], Depends(check_csrf)]
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+router, api = routers()
 
 
 def _page(request: Request, scope: Scope, query: dict[str, Any], values: dict[str, Any],
           errors: dict[str, str], status: int = 200) -> Response:
-    data = run(request, scope, consultations.list_contacts, _int(query.get("partner_id")),
-               _enum(ConsultationTopic, query.get("topic")), _enum(Sex, query.get("sex")),
-               _date(query.get("from")), _date(query.get("to")),
-               _int(query.get("page_no")) or 1)
+    data = run(request, scope, consultations.list_contacts, as_int(query.get("partner_id")),
+               as_enum(ConsultationTopic, query.get("topic")), as_enum(Sex, query.get("sex")),
+               as_date(query.get("from")), as_date(query.get("to")),
+               as_int(query.get("page_no")) or 1)
     data.update({"values": values, "errors": errors})
-    partners = run(request, scope, lambda s, sc: [{"id": p.id, "name": p.name}
-                                                   for p in sc.partners(s)])
     return page(request, "consultations.html", data, status, choices=CHOICES,
-                partners=partners)
+                partners=partners(request, scope))
 
 
 @router.get("/consultations")
@@ -54,7 +43,7 @@ def list_page(request: Request, scope: User) -> Response:
 @router.post("/consultations")
 def register_page(request: Request, scope: User, form: Form) -> Response:
     scope.require_write()
-    result = _submit(request, scope, ConsultationIn, form, consultations.register)
+    result = submit(request, scope, ConsultationIn, form, consultations.register)
     if "__errors__" in result:
         return _page(request, scope, {}, form, result, 422)
     return RedirectResponse("/consultations", status_code=303)

@@ -16,9 +16,9 @@ from ..context import run
 from ..render import page
 from .api import Caller
 from .casework_models import FamilyAssisted, FamilyDetail, FamilyPage
-from .common import Form, Responses, User, partners, routers
+from .common import Form, Responses, User, as_int, partners, routers, submit
 from .common import Id as FamilyId
-from .persons import CHOICES, _int, _submit
+from .persons import CHOICES
 
 router, api = routers()
 NOT_FOUND: Responses = {404: {"description": "No such family in your scope"}}
@@ -28,7 +28,7 @@ NOT_FOUND: Responses = {404: {"description": "No such family in your scope"}}
 def list_page(request: Request, scope: User, q: str | None = None,
               partner_id: str | None = None, page_no: str | None = None) -> Response:
     data = run(request, scope, families.list_families, (q or "")[:64] or None,
-               _int(partner_id), _int(page_no) or 1)
+               as_int(partner_id), as_int(page_no) or 1)
     fragment = request.headers.get("hx-request") == "true"
     return page(request, "_families.html" if fragment else "families.html", data,
                 partners=partners(request, scope))
@@ -51,8 +51,8 @@ def assist_page(request: Request, scope: User, family_id: FamilyId, form: Form) 
     scope.require_write()
     run(request, scope, families.load_family, family_id, "record assistance for")
     form = {**form, "each_member": form.get("each_member") or "false"}
-    result = _submit(request, scope, FamilyAssistanceIn, form, families.record_for_family,
-                     family_id)
+    result = submit(request, scope, FamilyAssistanceIn, form, families.record_for_family,
+                    family_id)
     if "__errors__" in result:
         return _family_page(request, scope, family_id, form, result, 422)
     return RedirectResponse(f"/families/{family_id}", status_code=303)

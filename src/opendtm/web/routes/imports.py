@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -14,15 +14,13 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from opendtm.services import uploads
 from opendtm.services.access import Scope
 
-from ..context import check_csrf, engine, page_scope
+from ..context import engine
 from ..render import page
 from .api import Caller
+from .common import Form as Checked
+from .common import Token, User, routers
 
-router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["api"])
-User = Annotated[Scope, Depends(page_scope)]
-Checked = Annotated[dict[str, Any], Depends(check_csrf)]
-Token = Annotated[str, Path(min_length=20, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+router, api = routers()
 OPTIONS = ("partner", "country", "sheet")
 
 

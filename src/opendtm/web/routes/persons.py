@@ -6,7 +6,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
 
 from opendtm.domain.taxonomy import (
     AssistanceType,
@@ -18,11 +17,11 @@ from opendtm.domain.taxonomy import (
 )
 from opendtm.services import assistance, person_views, persons
 from opendtm.services.access import Scope
-from opendtm.services.inputs import AssistanceIn, PersonIn, field_errors, from_form
+from opendtm.services.inputs import AssistanceIn, PersonIn
 
 from ..context import run
 from ..render import page
-from .common import Form, User, partners
+from .common import Form, User, as_enum, as_int, partners, submit
 from .common import Id as PersonId
 
 router = APIRouter(include_in_schema=False)
@@ -32,17 +31,6 @@ CHOICES = {
     "consultation_topic": [t.value for t in ConsultationTopic],
     "consultation_channel": [c.value for c in ConsultationChannel],
 }
-
-
-def _enum(enum: Any, value: str | None) -> Any:
-    try:
-        return enum(value) if value else None
-    except ValueError:
-        return None
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 @router.get("/")
@@ -55,8 +43,8 @@ def list_persons(request: Request, scope: User, q: str | None = None,
                  partner_id: str | None = None, sex: str | None = None,
                  migrant_status: str | None = None, page_no: str | None = None) -> Response:
     data = run(request, scope, person_views.list_persons, (q or "")[:200] or None,
-               _int(partner_id), _enum(Sex, sex), _enum(MigrantStatus, migrant_status),
-               _int(page_no) or 1)
+               as_int(partner_id), as_enum(Sex, sex), as_enum(MigrantStatus, migrant_status),
+               as_int(page_no) or 1)
     fragment = request.headers.get("hx-request") == "true"
     return page(request, "_results.html" if fragment else "persons.html", data,
                 partners=partners(request, scope), choices=CHOICES)
@@ -68,20 +56,6 @@ def _form_page(request: Request, scope: Scope, template: str, values: dict[str, 
                 partners=partners(request, scope), choices=CHOICES, **extra)
 
 
-def _submit(request: Request, scope: Scope, model: type[BaseModel], form: dict[str, Any],
-            work: Any, *args: Any) -> dict[str, Any] | dict[str, str]:
-    """Validate a form and run the service; returns its answer, or the errors per field."""
-    try:
-        data = from_form(model, form)
-    except ValidationError as exc:
-        return {"__errors__": "", **field_errors(exc)}
-    try:
-        result: dict[str, Any] = run(request, scope, work, *args, data)
-    except persons.Invalid as exc:
-        return {"__errors__": "", exc.field: exc.message}
-    return result
-
-
 @router.get("/persons/new")
 def new_person(request: Request, scope: User) -> Response:
     scope.require_write()
@@ -91,7 +65,7 @@ def new_person(request: Request, scope: User) -> Response:
 @router.post("/persons/new")
 def register_person(request: Request, scope: User, form: Form) -> Response:
     scope.require_write()
-    result = _submit(request, scope, PersonIn, form, persons.register_person)
+    result = submit(request, scope, PersonIn, form, persons.register_person)
     if "__errors__" in result:
         return _form_page(request, scope, "person_form.html", form, result, 422,
                           action="/persons/new")
@@ -114,7 +88,7 @@ def edit_person(request: Request, scope: User, person_id: PersonId) -> Response:
 def update_person(request: Request, scope: User, person_id: PersonId, form: Form) -> Response:
     scope.require_write()
     run(request, scope, persons.load, person_id, "update")  # 404 before telling anything
-    result = _submit(request, scope, PersonIn, form, persons.update_person, person_id)
+    result = submit(request, scope, PersonIn, form, persons.update_person, person_id)
     if "__errors__" in result:
         return _form_page(request, scope, "person_form.html", form, result, 422,
                           action=f"/persons/{person_id}/edit")
@@ -133,7 +107,7 @@ def new_assistance(request: Request, scope: User, person_id: PersonId) -> Respon
 def record_assistance(request: Request, scope: User, person_id: PersonId, form: Form) -> Response:
     scope.require_write()
     form = {**form, "person_id": str(person_id)}
-    result = _submit(request, scope, AssistanceIn, form, assistance.record_assistance)
+    result = submit(request, scope, AssistanceIn, form, assistance.record_assistance)
     if "__errors__" in result:
         subject = run(request, scope, person_views.get_person, person_id)
         return _form_page(request, scope, "assistance_form.html", form, result, 422,

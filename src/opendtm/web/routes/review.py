@@ -5,25 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi import Body, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from opendtm.domain.dedup import MatchVerdict
 from opendtm.services import review
-from opendtm.services.access import Scope
 
-from ..context import check_csrf, page_scope, run
+from ..context import run
 from ..render import page
 from .api import Caller
+from .common import Form, Responses, User, routers
+from .common import Id as PersonId
 from .models import DecisionOut, PairDetail, PendingPage, Unmerged
 
-router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["api"])
-User = Annotated[Scope, Depends(page_scope)]
-Form = Annotated[dict[str, Any], Depends(check_csrf)]
-PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Responses = dict[int | str, dict[str, Any]]
+router, api = routers()
 NOT_FOUND: Responses = {404: {"description": "No such pair, or not both records in scope"}}
 REFUSED: Responses = {409: {"description": "The pair was decided otherwise, or is not merged"}}
 
