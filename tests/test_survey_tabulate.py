@@ -184,6 +184,10 @@ def test_demo_figures_through_the_command_line(tmp_path: Path) -> None:
     assert sample[("KGZ", "not_classified")] == 45  # interviewed, outside the definition
     assert sample[("KAZ", "stranded_migrant")] == 520
     assert sample[("RUS", "stranded_migrant")] == 610
+    # Reasons for being outside the definition: most first, equal counts by name (builds
+    # list them alike).
+    reasons = [(r["country"], -r["n"], r["criterion"]) for r in figures["not_classified"]]
+    assert len(reasons) > 1 and reasons == sorted(reasons)
     needs = next(g for g in figures["indicators"]["needs_top3"]["groups"] if g["by"] == {})
     assert len(needs["values"]) == 3 and needs["values"][0]["option"] == "employment"
     bad = runner.invoke(app, ["--db", db, "survey", "tabulate", "--theme", "weather"])

@@ -218,8 +218,10 @@ def _not_classified(con: ibis.BaseBackend, p: Prepared) -> list[dict[str, Any]]:
     crit = failed.select("_country", criterion=failed.failed_criteria.split(";").unnest())
     rows = p.decode_rows(_rows(con, crit.group_by(["_country", "criterion"]).agg(
         n=crit.count())))
+    # Equal counts in the criterion's order, so that every build lists them alike.
     return sorted(({"country": r["_country"], "criterion": r["criterion"], "n": r["n"]}
-                   for r in rows), key=lambda r: (str(r["country"]), -r["n"]))
+                   for r in rows),
+                  key=lambda r: (str(r["country"]), -r["n"], str(r["criterion"])))
 
 
 def _labels(spec: FormSpec, catalogue: Catalogue,
