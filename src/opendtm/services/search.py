@@ -225,8 +225,10 @@ def newest_matches(session: Session, stmt: Any, found: Finder, offset: int, limi
     of the parameters of ``stmt`` and ``found``. Rows come as tuples (:mod:`driver`)."""
     conn = session.connection()
     among = _among(stmt, conn.dialect.name == "postgresql")
+    # As many ids as rows needed: when the scope keeps every person found (a partner's
+    # own tokens, an officer's country) one round; otherwise twice as many each time.
     need, below = offset + limit, None
-    chunk = max(2 * need, 50)
+    chunk = need
     rows: list[Any] = []
     while len(rows) < need:
         ids = [row[0] for row in driver.rows(
