@@ -14,6 +14,7 @@ import asyncio
 import multiprocessing
 import signal
 import socket
+import time
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -147,6 +148,9 @@ class Dealer:
                     conn, _ = self._listener.accept()
                 except (TimeoutError, InterruptedError):
                     self._restart_dead()
+                    continue
+                except OSError:  # reset before it was taken, or no file descriptor left
+                    time.sleep(0.05)
                     continue
                 self.deal(conn)
         finally:
