@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from opendtm.store import bulk, findings
+from opendtm.store import bulk, resolved_findings
 from opendtm.store.loader import update_persons
 from opendtm.store.staging import BATCH, Staging
 from opendtm.timing import timed
@@ -25,8 +25,6 @@ _ASSISTANCE = ("id", "partner_id", "record_id", "case_id", "person_id", "family_
                "delivered_on", "admin1_code", "city_id", "return_from", "return_to",
                "transport_mode", "consultation_topic")  # fmt: skip
 _PARAMS = "partner_id, record_id, row_hash, row_no, vulnerabilities"
-_FINDINGS = ("row_no", "partner_id", "record_id", "row_hash", "delivered_on", "person_id",
-             "family_id", "case_id", "vulnerabilities", "referral_kind", "referral_org")
 
 
 def _timed(step: str) -> AbstractContextManager[None]:
@@ -42,6 +40,7 @@ class Writing:
         self.base_person = 0  # the greatest person id before the import
         self.total = 1  # rows to write
         self.base_assistance = 0  # the greatest assistance id before the import
+        self.base_screening = self.base_referral = 0  # likewise
 
     def _one(self, sql: str) -> int:
         return int(self.con.execute(sql).fetchall()[0][0])
@@ -155,11 +154,8 @@ class Writing:
         return {"persons_created": created, "persons_updated": update_persons(self.conn)}
 
     def _findings(self) -> None:
-        """The rows that carry vulnerabilities or a referral, staged for ``findings``."""
-        rows = "FROM a WHERE vulnerabilities IS NOT NULL OR referral_kind IS NOT NULL"
-        vulns: list[tuple[int, str]] = []
-        for batch in self._rows(f"SELECT {', '.join(_FINDINGS)} {rows}"):
-            self.staging._write("import_stage", _FINDINGS, batch)
-            vulns.extend((r[0], v) for r in batch if r[8] for v in r[8].split())
-        self.staging._write("import_vuln", ("row_no", "vulnerability"), vulns)
-        findings.write(self.conn)
+        """Screenings, findings and referrals made in DuckDB (``resolved_findings``)."""
+        resolved_findings.make(self.con, self.base_screening, self.base_referral)
+        for table, columns, sql in resolved_findings.WRITES:
+            with bulk.loading(self.conn, table, self._one(f"SELECT count(*) FROM ({sql})")):
+                self._insert(table, columns, sql)
