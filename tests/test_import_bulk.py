@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,32 @@ def test_large_load_still_refuses_a_row_that_breaks_a_check(db_url: str, tmp_pat
             assert conn.execute(text("SELECT count(*) FROM case_file")).scalar() == n + 1
             with pytest.raises(IntegrityError, match="case_status"):
                 conn.execute(text(cases), {"n": 1, "bad": 1})
+
+
+def test_large_load_checks_a_table_keyed_without_an_id(
+        db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """``screening_finding`` has no ``id``: its new rows are found by their rowid on SQLite,
+    and a bad code among many is still refused."""
+    caplog.set_level(logging.DEBUG, logger="opendtm.store.bulk")
+    engine = make_engine(db_url)
+    schema.upgrade(engine)
+    assert import_file(engine, write_csv(tmp_path / "one.csv", [row("R1")]), ADD).landed
+    n = REBUILD_AT + 10
+    screenings = ("INSERT INTO screening (person_id, case_id, screened_on) WITH RECURSIVE "
+                  "k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < :n) SELECT "
+                  "c.person_id, c.id, c.opened_on FROM k CROSS JOIN case_file c")
+    found = ("INSERT INTO screening_finding (screening_id, vulnerability) SELECT id, CASE WHEN "
+             "id = :bad THEN 'nope' ELSE 'vot' END FROM screening")
+    with engine.connect() as conn:
+        with pytest.raises(IntegrityError, match="vulnerability"), conn.begin():
+            conn.execute(text(screenings), {"n": n})
+            with bulk.loading(conn, "screening_finding", n):
+                conn.execute(text(found), {"bad": n - 3})
+        with conn.begin():
+            assert conn.execute(text("SELECT count(*) FROM screening")).scalar() == 0
+            conn.execute(text(screenings), {"n": n})
+            with bulk.loading(conn, "screening_finding", n):
+                conn.execute(text(found), {"bad": 0})
+            assert conn.execute(text("SELECT count(*) FROM screening_finding")).scalar() == n
+    if engine.dialect.name == "sqlite":  # checked once after the load, not row by row
+        assert "screening_finding: CHECK constraints" in caplog.text

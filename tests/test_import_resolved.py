@@ -60,3 +60,34 @@ def test_new_records_continue_the_store(engines: tuple[Engine, Engine], tmp_path
         detail = conn.execute(select(m.AuditEntry.detail).where(
             m.AuditEntry.entity_id == str(report.batch_id))).scalar_one()
         assert detail["changes_sha256"] == Loader(conn).changes_sha256(report.batch_id)
+
+
+def test_screenings_and_referrals_resolved(engines: tuple[Engine, Engine], tmp_path: Path,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    """Screenings, findings and referrals made in DuckDB are the loader's: screening ids in
+    the order of their first row, referral ids by (case, kind, organisation); what the
+    store holds already (a screening of the same person, case and day, its findings, a
+    referral of the same case, kind and organisation) is not written again."""
+    days = ["2021-03-02", "2021-01-05", "2021-02-10"]
+    sources = ["hotline", "Red Crescent", "", "Embassy", "other"]
+    rows = [row(f"S{n:02d}", beneficiary_id=f"B{(7 * n) % 11}", assistance_date=days[n % 3],
+                vulnerabilities=("vot gbv" if n % 2 else "disability") if n % 3 else "",
+                referral_source=sources[n % 5]) for n in range(40)]
+    first = both(engines, write_csv(tmp_path / "v1.csv", rows), add_partners=True)
+    assert first.set_based and first.created == 40
+    counted = (m.Screening, m.ScreeningFinding, m.Referral)
+    with engines[0].connect() as conn:
+        before = [conn.scalar(select(func.count()).select_from(t)) for t in counted]
+    assert all(before)
+    more = [row(f"T{n:02d}", beneficiary_id=f"B{n % 5}", assistance_date=days[n % 3],
+                vulnerabilities="vot pregnant" if n % 2 else "gbv",
+                referral_source=sources[n % 5] if n % 4 else "Consulate") for n in range(12)]
+    caplog.set_level(logging.DEBUG, logger="opendtm.store.resolved")
+    report = both(engines, write_csv(tmp_path / "v2.csv", more))
+    assert report.set_based and report.landed and report.created == 12
+    if engines[0].dialect.name == "sqlite":
+        assert "import: screenings and referrals" in caplog.text
+    with engines[0].connect() as conn:
+        after = [conn.scalar(select(func.count()).select_from(t)) for t in counted]
+    assert all(a > b for a, b in zip(after, before, strict=True)), (before, after)
+    assert dump(engines[0]) == dump(engines[1])

@@ -8,6 +8,7 @@ would do); the report is a plain dict for JSON and HTML alike.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,10 +29,12 @@ from opendtm.store.models import City, ImportBatch
 from opendtm.store.partners import PartnerDirectory
 from opendtm.store.schema import require_current
 from opendtm.store.staging import BATCH
+from opendtm.timing import timed
 
 from .audit import record
 from .reference import sync_gazetteer
 
+log = logging.getLogger(__name__)
 # (rows read, bytes read, bytes in the file)
 Progress = Callable[[int, int, int], None]
 MAX_PROBLEMS = 10_000
@@ -175,7 +178,8 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
             if opts.dry_run:
                 trans.rollback()
             else:
-                trans.commit()
+                with timed(log, "commit"):
+                    trans.commit()
                 report.landed = True
         except BaseException:
             trans.rollback()

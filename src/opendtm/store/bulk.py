@@ -73,12 +73,16 @@ def loading(conn: Connection, table: str, new: int) -> Iterator[None]:
 @contextmanager
 def _checks_after(conn: Connection, table: Table) -> Iterator[None]:
     """SQLite: the table's CHECK constraints evaluated once over the rows the load adds
-    (those past the greatest id before it), not row by row; see the module's docstring."""
+    (those past the greatest id before it, or the greatest rowid where the key is not
+    one integer, as ``screening_finding``'s), not row by row; see the module's docstring.
+    A table without rowid keeps its checks row by row."""
     checks = [c for c in table.constraints if isinstance(c, CheckConstraint)]
-    if conn.dialect.name != "sqlite" or not checks or "id" not in table.c:
+    with_rowid = table.dialect_options["sqlite"].get("with_rowid", True) is not False
+    if conn.dialect.name != "sqlite" or not checks or not with_rowid:
         yield
         return
-    base = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table.name}")).scalar_one()
+    key = "id" if "id" in table.c else "rowid"  # an INTEGER PRIMARY KEY id is the rowid
+    base = conn.execute(text(f"SELECT coalesce(max({key}), 0) FROM {table.name}")).scalar_one()
     conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
     try:
         yield
@@ -88,7 +92,7 @@ def _checks_after(conn: Connection, table: Table) -> Iterator[None]:
                                                 compile_kwargs={"literal_binds": True}))
              for c in checks}
     broken = " OR ".join(f"NOT ({e})" for e in exprs.values())
-    query = f"SELECT 1 FROM {table.name} WHERE id > :b AND ({{}}) LIMIT 1"
+    query = f"SELECT 1 FROM {table.name} WHERE {key} > :b AND ({{}}) LIMIT 1"
     with timed(log, f"{table.name}: CHECK constraints"):
         if conn.execute(text(query.format(broken)), {"b": base}).first() is None:
             return

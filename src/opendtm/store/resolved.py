@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from opendtm.store import references
+from opendtm.store import references, resolved_findings
 from opendtm.store.resolved_writing import PERSON, Writing
 from opendtm.store.staging import STAGE_COLUMNS, Staging
 from opendtm.timing import timed
@@ -35,7 +35,8 @@ WRITING_MEMORY = "192MB"  # DuckDB's memory while SQLite writes (see ``Resolved.
 _KEPT = ("row_no", "rp.partner_id", "record_id", "row_hash", "person_id", "rp.family_id", "type",
          "delivered_on", "admin1_code", "city_id", "return_from", "return_to", "transport_mode",
          "consultation_topic", "vulnerabilities", "referral_kind", "referral_org")
-_TEXT = frozenset({"family_code", "beneficiary_id", "record_id", "code"})  # see ``_store``
+_TEXT = frozenset({"family_code", "beneficiary_id", "record_id", "code",
+                   *resolved_findings.TEXT})  # see ``_store``
 
 
 def _timed(step: str) -> AbstractContextManager[None]:
@@ -114,6 +115,8 @@ class Resolved(Writing):
         self._store("spt", ("id",), "SELECT id FROM partner")
         self._store("sad", ("code",), "SELECT code FROM admin1")
         self._store("sct", ("id",), "SELECT id FROM city")
+        resolved_findings.read(self._store, partners)
+        self.base_screening, self.base_referral = self._max("screening"), self._max("referral")
         return True
 
     def broken(self) -> list[references.Broken]:

@@ -6,18 +6,20 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
 
-from opendtm.store import bulk, findings
+from opendtm.store import bulk, resolved_findings
 from opendtm.store.loader import update_persons
 from opendtm.store.staging import BATCH, Staging
 from opendtm.timing import timed
 
 log = logging.getLogger("opendtm.store.resolved")  # one log for both halves
+_T = TypeVar("_T")
 _IDENTITY = ("given_name", "family_name", "patronymic", "document_number", "phone")
 PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id", "migrant_status",
           *_IDENTITY)  # fmt: skip
@@ -25,8 +27,6 @@ _ASSISTANCE = ("id", "partner_id", "record_id", "case_id", "person_id", "family_
                "delivered_on", "admin1_code", "city_id", "return_from", "return_to",
                "transport_mode", "consultation_topic")  # fmt: skip
 _PARAMS = "partner_id, record_id, row_hash, row_no, vulnerabilities"
-_FINDINGS = ("row_no", "partner_id", "record_id", "row_hash", "delivered_on", "person_id",
-             "family_id", "case_id", "vulnerabilities", "referral_kind", "referral_org")
 
 
 def _timed(step: str) -> AbstractContextManager[None]:
@@ -42,6 +42,8 @@ class Writing:
         self.base_person = 0  # the greatest person id before the import
         self.total = 1  # rows to write
         self.base_assistance = 0  # the greatest assistance id before the import
+        self.base_screening = self.base_referral = 0  # likewise
+        self._digest: Future[str] | None = None  # of the changes, made while they are written
 
     def _one(self, sql: str) -> int:
         return int(self.con.execute(sql).fetchall()[0][0])
@@ -78,9 +80,19 @@ class Writing:
         return done
 
     def apply(self, batch_id: int) -> dict[str, int]:
-        """Write the resolved rows; returns counts of what was created and updated."""
-        conn = self.conn
+        """Write the resolved rows; returns counts of what was created and updated. What
+        DuckDB alone makes for later (the screenings, findings and referrals to write, the
+        digest of the changes) is made on a thread of its own meanwhile: DuckDB and SQLite
+        both let go of Python's lock while they work, so the two run on two cores."""
         self.total = max(self._one("SELECT count(*) FROM a"), 1)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="duckdb") as pool:
+            made = pool.submit(_aside, self.con.cursor(), resolved_findings.make,
+                               self.base_screening, self.base_referral)
+            self._digest = pool.submit(_aside, self.con.cursor(), _digest)
+            return self._write(batch_id, made)
+
+    def _write(self, batch_id: int, made: Future[None]) -> dict[str, int]:
+        conn = self.conn
         counts = {"updated": 0, "vulnerabilities_removed": 0}
         with _timed("families"):
             counts["families_created"] = self._insert(
@@ -95,6 +107,7 @@ class Writing:
                          "SELECT id, partner_id, person_id, family_id, kind, 'open', "
                          "opened_on FROM nc ORDER BY id")
         with _timed("screenings and referrals"):
+            made.result()
             self._findings()
         with _timed("assistance"), bulk.loading(conn, "assistance", self.total):
             counts["created"] = self._insert("assistance", _ASSISTANCE, "SELECT "
@@ -117,21 +130,10 @@ class Writing:
 
     def changes_sha256(self, batch_id: int) -> str:
         """``Loader.changes_sha256`` of the change rows ``apply`` wrote (one per row of
-        ``a``, all created), from DuckDB: it makes each line, and the digest reads the
-        lines straight from Arrow's buffer."""
+        ``a``, all created), made by DuckDB while SQLite wrote them (see ``_digest``)."""
         del batch_id  # the rows are the batch's own
-        digest = hashlib.sha256()
-        lines = self.con.sql("SELECT concat_ws(chr(31), row_no, partner_id, record_id, id, "
-                             "'created') || chr(10) FROM a ORDER BY row_no")
-        for batch in lines.to_arrow_reader(BATCH * 20) or ():
-            text = batch.column(0)
-            if not pa.types.is_string(text.type):
-                text = text.cast(pa.string())
-            _, offsets, values = text.buffers()
-            if values is not None and offsets is not None:
-                ends = memoryview(offsets).cast("i")
-                digest.update(memoryview(values)[ends[text.offset]:ends[text.offset + len(text)]])
-        return digest.hexdigest()
+        assert self._digest is not None, "apply() first"
+        return self._digest.result()
 
     def _persons(self) -> dict[str, int]:
         new = f"FROM ip WHERE id > {self.base_person} ORDER BY id"
@@ -155,11 +157,33 @@ class Writing:
         return {"persons_created": created, "persons_updated": update_persons(self.conn)}
 
     def _findings(self) -> None:
-        """The rows that carry vulnerabilities or a referral, staged for ``findings``."""
-        rows = "FROM a WHERE vulnerabilities IS NOT NULL OR referral_kind IS NOT NULL"
-        vulns: list[tuple[int, str]] = []
-        for batch in self._rows(f"SELECT {', '.join(_FINDINGS)} {rows}"):
-            self.staging._write("import_stage", _FINDINGS, batch)
-            vulns.extend((r[0], v) for r in batch if r[8] for v in r[8].split())
-        self.staging._write("import_vuln", ("row_no", "vulnerability"), vulns)
-        findings.write(self.conn)
+        """Screenings, findings and referrals made in DuckDB (``resolved_findings``)."""
+        for table, columns, sql in resolved_findings.WRITES:
+            with bulk.loading(self.conn, table, self._one(f"SELECT count(*) FROM ({sql})")):
+                self._insert(table, columns, sql)
+
+
+def _aside(cur: duckdb.DuckDBPyConnection, job: Callable[..., _T], *args: Any) -> _T:
+    """``job(cur, *args)``, then ``cur`` closed: the worker thread's work on a DuckDB
+    cursor of its own (made by the caller's thread)."""
+    try:
+        return job(cur, *args)
+    finally:
+        cur.close()
+
+
+def _digest(con: duckdb.DuckDBPyConnection) -> str:
+    """The digest ``Loader.changes_sha256`` gives of the change rows written from ``a``:
+    DuckDB makes each line, and the digest reads the lines straight from Arrow's buffer."""
+    digest = hashlib.sha256()
+    lines = con.sql("SELECT concat_ws(chr(31), row_no, partner_id, record_id, id, "
+                    "'created') || chr(10) FROM a ORDER BY row_no")
+    for batch in lines.to_arrow_reader(BATCH * 20) or ():
+        text = batch.column(0)
+        if not pa.types.is_string(text.type):
+            text = text.cast(pa.string())
+        _, offsets, values = text.buffers()
+        if values is not None and offsets is not None:
+            ends = memoryview(offsets).cast("i")
+            digest.update(memoryview(values)[ends[text.offset]:ends[text.offset + len(text)]])
+    return digest.hexdigest()
