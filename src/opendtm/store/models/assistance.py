@@ -27,7 +27,8 @@ class Assistance(Base, Timestamps):
 
     __tablename__ = "assistance"
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    # No index of its own: the unique key below starts with it (migration 0011).
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
     # The partner's own identifier of the record: re-importing it updates, never duplicates.
     record_id: Mapped[str] = mapped_column(String(64))
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
@@ -75,7 +76,8 @@ class ConsultationContact(Base, Timestamps):
 
     __tablename__ = "consultation_contact"
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    # No index of its own: the unique key below starts with it (migration 0011).
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
     record_id: Mapped[str] = mapped_column(String(64))
     contacted_on: Mapped[dt.date] = mapped_column(Date, index=True)
     sex: Mapped[Sex | None] = mapped_column(enum_column(Sex, "sex"))

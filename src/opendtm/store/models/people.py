@@ -18,7 +18,8 @@ class Family(Base, Timestamps):
 
     __tablename__ = "family"
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    # No index of its own: the unique key below starts with it (migration 0011).
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
     family_code: Mapped[str] = mapped_column(String(64))
     nationality: Mapped[str | None] = mapped_column(String(3))
     size: Mapped[int | None] = mapped_column(Integer)
@@ -35,7 +36,8 @@ class Person(Base, Timestamps):
 
     __tablename__ = "person"
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    # No index of its own: the unique key below starts with it (migration 0011).
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
     beneficiary_id: Mapped[str] = mapped_column(String(64))
     family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id"), index=True)
     sex: Mapped[Sex | None] = mapped_column(enum_column(Sex, "sex"))
