@@ -16,11 +16,12 @@ import datetime as dt
 import hashlib
 import json
 import random
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Integer, String, Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from opendtm.store import driver
 from opendtm.store.models import AuditEntry
 
 LANES = 32
@@ -94,6 +95,13 @@ _APPEND = text(
              bindparam("detail", type_=_TABLE.c.detail.type))
 
 
+class _Appended(NamedTuple):
+    id: int
+    prev_hash: str | None
+    hash: str
+    lane: int
+
+
 def record(
     session: Session,
     actor: str,
@@ -129,9 +137,9 @@ def append(
             "entity_id": entity_id, "remote_addr": remote_addr, "detail": detail}
     if conn.dialect.name != "postgresql":
         return append_in_statements(session, body, at)
-    row = conn.execute(_APPEND, {
+    row = _Appended(*driver.rows(conn, _APPEND, {
         **body, "at": at, "held": _held(session, transaction), "lanes": LANES, "key": _LOCK,
-        "payload": "|" + _payload(body)}).one()
+        "payload": "|" + _payload(body)}, json=("detail",))[0])
     # The next entry of this transaction follows this one, in the same lane.
     session.info[_HELD] = (transaction, row.lane)
     return {**body, "at": at, "lane": row.lane}, row

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from psycopg.pq import TransactionStatus
+from psycopg.types.json import Json
 from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import psycopg
 
@@ -33,22 +34,31 @@ def _compiled(stmt: Any) -> tuple[str, dict[str, Any]]:
     return compiled.string, {k: v for k, v in compiled.params.items() if v is not None}
 
 
-def rows(conn: Connection, stmt: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """All rows of ``stmt`` with ``params``, as tuples."""
+def _values(constants: dict[str, Any], params: dict[str, Any],
+            json: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The statement's parameters for psycopg; those named in ``json`` as JSON values
+    (``None`` as JSON's null, as SQLAlchemy's JSON type writes it)."""
+    return {**constants, **params, **{name: Json(params[name]) for name in json}}
+
+
+def rows(conn: Connection, stmt: Any, params: dict[str, Any],
+         json: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+    """All rows of ``stmt`` with ``params``, as tuples; the parameters named in ``json`` are
+    values of JSON columns."""
     if not DIRECT or conn.dialect.name != "postgresql":
         return [tuple(row) for row in conn.execute(stmt, params)]
     driver: Any = conn.connection.driver_connection
     if driver.info.transaction_status == TransactionStatus.IDLE:
         # The transaction's first statement: in a pipeline, its BEGIN goes with it.
-        return rows_of_each(conn, [(stmt, params)])[0]
+        return rows_of_each(conn, [(stmt, params)], json)[0]
     sql, constants = _compiled(stmt)
     with driver.cursor() as cursor:
-        cursor.execute(sql, {**constants, **params}, prepare=True)
+        cursor.execute(sql, _values(constants, params, json), prepare=True)
         return list(cursor.fetchall())
 
 
-def rows_of_each(conn: Connection,
-                 statements: list[tuple[Any, dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+def rows_of_each(conn: Connection, statements: list[tuple[Any, dict[str, Any]]],
+                 json: tuple[str, ...] = ()) -> list[list[tuple[Any, ...]]]:
     """The rows of each of ``statements`` (statement, parameters), in order. On PostgreSQL
     they are sent together in one pipeline, as prepared statements."""
     if not DIRECT or conn.dialect.name != "postgresql":
@@ -61,7 +71,7 @@ def rows_of_each(conn: Connection,
                 sql, constants = _compiled(stmt)
                 cursor = driver.cursor()
                 cursors.append(cursor)
-                cursor.execute(sql, {**constants, **params}, prepare=True)
+                cursor.execute(sql, _values(constants, params, json), prepare=True)
         return [list(cursor.fetchall()) for cursor in cursors]
     finally:
         for cursor in cursors:
