@@ -67,14 +67,16 @@ def _expected(engine: Engine, q: str, partner_id: int | None) -> list[int]:
 
 
 def _page(engine: Engine, q: str, partner_id: int | None, stmt: Any, offset: int,
-          limit: int, fast: bool) -> tuple[list[int], bool]:
-    """One page by either way; and whether the single-token way was taken."""
+          limit: int, fast: bool, ahead: bool = False) -> tuple[list[int], bool]:
+    """One page by either way (the fast one with the first ids found ahead, with the
+    ranges, when ``ahead``); and whether the single-token way was taken."""
     words = fold_words(q)
     with unit_of_work(engine) as s:
         general, params = search.matching_ids(q, words, True, partner_id)
         found: search.Finder = lambda below: general  # noqa: E731
         if fast:
-            found, params = search.finder(s, q, words, True, partner_id)
+            found, params = search.finder(s, q, words, True, partner_id,
+                                          offset + limit if ahead else None)
         rows = search.newest_matches(s, stmt, found, offset, limit, params)
         return [r[0] for r in rows], found(False) is not general
 
@@ -105,11 +107,22 @@ def test_both_ways_answer_the_same_pages(world: tuple[Engine, list[int]], q: str
             for offset, limit in ((0, 26), (25, 26), (0, 3), (40, 51), (0, PERSONS)):
                 general, _ = _page(engine, q, partner_id, stmt, offset, limit, False)
                 fast, single = _page(engine, q, partner_id, stmt, offset, limit, True)
-                assert general == fast == wanted[offset:offset + limit], (
+                ahead, _ = _page(engine, q, partner_id, stmt, offset, limit, True, True)
+                assert general == fast == ahead == wanted[offset:offset + limit], (
                     q, partner_id, among, offset)
                 checked += len(fast)
         assert single == QUERIES[q] or (partner_id is not None and single), q
     assert checked > 0 or q == "zzz osm"
+
+
+def test_ids_found_ahead_are_kept_only_where_every_word_is_a_whole_token(
+        world: tuple[Engine, list[int]]) -> None:
+    engine, _ = world
+    with unit_of_work(engine) as s:
+        for q, kept in (("Бакыт Рахимов", True), ("bakit", True), ("AC101", True),
+                        ("baki", False), ("Нурлан Осмоналиев", False), ("zzz osm", False)):
+            _, params = search.finder(s, q, fold_words(q), True, None, 26)
+            assert (search.FIRST_IDS in params) is kept, q
 
 
 def test_without_names_only_the_partner_code_is_found(

@@ -150,9 +150,10 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
     rows: Any
     if q and q.strip():
         only = scope.partner_id if scope.role is Role.PARTNER_CASEWORKER else partner_id
-        found, words = finder(session, q.strip(), fold_words(q), scope.identity, only)
+        need = page * per_page + 1
+        found, words = finder(session, q.strip(), fold_words(q), scope.identity, only, need)
         rows = newest_matches(session, _list_statement(*kind, False), found,
-                              (page - 1) * per_page, per_page + 1, {**params, **words})
+                              need - per_page - 1, per_page + 1, {**params, **words})
     else:
         rows = driver.rows(session.connection(), _list_statement(*kind, True), {
             **params, "offset": (page - 1) * per_page, "limit": per_page + 1})

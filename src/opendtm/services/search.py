@@ -133,8 +133,12 @@ def _found(words: int, partner: bool) -> Any:
 Finder = Callable[[bool], Any]
 
 
+FIRST_IDS = "first_ids"  # the parameter that carries ids found ahead (see finder)
+
+
 def finder(session: Session, q: str, words: list[str], names: bool,
-           partner_id: int | None = None) -> tuple[Finder, dict[str, Any]]:
+           partner_id: int | None = None,
+           first: int | None = None) -> tuple[Finder, dict[str, Any]]:
     """What :func:`matching_ids` finds, as a function of ``below`` (whether the ids are
     taken below a bound) for :func:`newest_matches`, and the values of its parameters.
 
@@ -144,16 +148,29 @@ def finder(session: Session, q: str, words: list[str], names: bool,
     the persons with every word are a merge of those ordered lists that stops at the newest
     few, instead of a join of every match sorted whole. One statement (two index probes a
     word) tells which case it is; a word with no token at all leaves no person with every
-    word. Otherwise the ranges are joined as :func:`matching_ids` does."""
+    word. Otherwise the ranges are joined as :func:`matching_ids` does.
+
+    With ``first`` (the rows the first page needs), the newest ``first`` ids of persons with
+    a token equal to each word, the usual case, are asked for in the same round trip as the
+    ranges; when the ranges confirm the guess they come back under :data:`FIRST_IDS` for
+    :func:`newest_matches`, else they are dropped."""
     found, params = matching_ids(q, words, names, partner_id)
     count, partner = (len(words) if names else 0), partner_id is not None
     if count:
-        bounds = driver.rows(session.connection(), _bounds(count, partner), params)[0]
-        lows, highs = bounds[0::2], bounds[1::2]
+        typed = [params[f"w{i}"] for i in range(count)]
+        asked: list[tuple[Any, dict[str, Any]]] = [(_bounds(count, partner), params)]
+        if first:
+            guess = {**params, "chunk": first, "below": None,
+                     **{f"e{i}": word for i, word in enumerate(typed)}}
+            asked.append((_newest(_single(count, partner, True, False), False), guess))
+        bounds, *guessed = driver.rows_of_each(session.connection(), asked)
+        lows, highs = bounds[0][0::2], bounds[0][1::2]
         if any(low is None for low in lows):
             return (lambda below: _single(count, partner, False, below)), params
         if lows == highs:
             params.update({f"e{i}": low for i, low in enumerate(lows)})
+            if guessed and list(lows) == typed:
+                params[FIRST_IDS] = (first, [row[0] for row in guessed[0]])
             return (lambda below: _single(count, partner, True, below)), params
     return (lambda below: found), params
 
@@ -230,10 +247,14 @@ def newest_matches(session: Session, stmt: Any, found: Finder, offset: int, limi
     need, below = offset + limit, None
     chunk = need
     rows: list[Any] = []
+    ahead = params.get(FIRST_IDS)
     while len(rows) < need:
-        ids = [row[0] for row in driver.rows(
-            conn, _newest(found(below is not None), below is not None),
-            {**params, "chunk": chunk, "below": below})]
+        if below is None and ahead is not None and ahead[0] == chunk:
+            ids = ahead[1]  # found with the ranges (finder)
+        else:
+            ids = [row[0] for row in driver.rows(
+                conn, _newest(found(below is not None), below is not None),
+                {**params, "chunk": chunk, "below": below})]
         if not ids:
             break
         rows += driver.rows(conn, among, {**params, "found_ids": ids,
