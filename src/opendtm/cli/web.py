@@ -35,16 +35,18 @@ def serve(
             task = bar.add_task("indexing names for search", total=None)
             index_missing(session, step=lambda done, total: bar.update(
                 task, completed=done, total=total))
-        app = create_app(eng, Settings(secure_cookies=secure_cookies))
         console.print(f"opendtm on http://{host}:{port}/ over {safe_url(str(eng.url))}")
     # No access log: at the warning level it is never written, yet each request would still
     # format its line.
     if workers == 1:
+        with handled():
+            app = create_app(eng, Settings(secure_cookies=secure_cookies))
         freeze_startup_objects()
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
                     proxy_headers=False)
         return
     os.environ[ENV_VAR] = str(eng.url.render_as_string(hide_password=False))
+    eng.dispose()  # the first process only deals connections; each worker has its own
     os.environ["OPENDTM_SECURE_COOKIES"] = "1" if secure_cookies else "0"
     # The first process accepts the connections and deals them evenly to the workers
     # (see opendtm.web.workers).

@@ -248,13 +248,9 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
     return out
 
 
-def history(session: Session, scope: Scope, person_id: int) -> list[dict[str, Any]]:
-    """Who registered and changed the person, when; old and new values where allowed."""
-    return _history(scope, driver.rows(session.connection(), _HISTORY,
-                                       {"entity_id": str(person_id)}))
-
-
 def _history(scope: Scope, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Who registered and changed the person, when (rows of ``_HISTORY``); old and new
+    values where allowed."""
     out = []
     for at, actor, action, detail in rows:
         item: dict[str, Any] = {"at": at.isoformat(), "actor": actor, "action": action}
