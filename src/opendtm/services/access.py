@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from opendtm.domain.taxonomy import SENSITIVE_VULNERABILITIES, Role, Vulnerability
 from opendtm.store.models import Operation, Partner, User
 
-from .audit import append
+from .audit import append, append_at_commit
 
 S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
 _TABLES = (cast(Table, Partner.__table__), cast(Table, Operation.__table__))
@@ -160,3 +160,11 @@ class Scope:
               detail: dict[str, Any] | None = None) -> None:
         append(session, self.username, action, entity,
                None if entity_id is None else str(entity_id), detail, self.remote_addr)
+
+    def audit_read(self, session: Session, action: str, entity: str, entity_id: object,
+                   detail: dict[str, Any] | None = None) -> None:
+        """:meth:`audit` of a read, written when the transaction commits (with the COMMIT
+        itself on PostgreSQL, see :func:`audit.commit`)."""
+        append_at_commit(session, self.username, action, entity,
+                         None if entity_id is None else str(entity_id), detail,
+                         self.remote_addr)

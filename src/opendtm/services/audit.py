@@ -8,6 +8,11 @@ concurrent writers each extend a chain of their own instead of queueing for one.
 at a time always takes lane 0, which is then the single chain of a quiet log. SQLite has
 one writer at a time and uses lane 0 only. ``verify`` walks every lane: an entry changed,
 removed or inserted breaks the chain of its lane just as it broke the single chain.
+
+A read of personal data may be audited *with the commit* (:func:`append_at_commit`): the
+entry is kept on the session and written when its transaction commits, in the same
+transaction; on PostgreSQL :func:`commit` sends it together with the COMMIT, in one round
+trip. A transaction rolled back writes no entry, as before.
 """
 
 from __future__ import annotations
@@ -18,7 +23,18 @@ import json
 import random
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Integer, String, Table, bindparam, func, insert, select, text
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from opendtm.store import driver
@@ -27,6 +43,7 @@ from opendtm.store.models import AuditEntry
 LANES = 32
 _LOCK = 74201  # first key of the lanes' advisory locks; the lane is the second
 _HELD = "opendtm_audit_lane"
+_PENDING = "opendtm_audit_pending"  # entries to write when the transaction commits
 _TABLE = cast(Table, AuditEntry.__table__)
 # Volatile in WHERE with LIMIT 1: lanes are tried in order and only one is taken.
 _TRY_LANES = text("SELECT l FROM generate_series(0, :n - 1) AS l "
@@ -131,18 +148,81 @@ def append(
     the lane, reads the lane's last hash and inserts the entry with its hash computed in the
     database (``sha256`` of the same text as :func:`_digest`). SQLite reads the last hash,
     then inserts (:func:`append_in_statements`)."""
-    conn, transaction = session.connection(), session.get_transaction()
+    return _write(session, _body_now(actor, action, entity, entity_id, detail, remote_addr))
+
+
+def _body_now(actor: str, action: str, entity: str, entity_id: str | None,
+              detail: dict[str, Any] | None, remote_addr: str | None) -> dict[str, Any]:
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    body = {"at": at.isoformat(), "actor": actor, "action": action, "entity": entity,
+    return {"at": at.isoformat(), "actor": actor, "action": action, "entity": entity,
             "entity_id": entity_id, "remote_addr": remote_addr, "detail": detail}
+
+
+def _append_params(session: Session, body: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of ``_APPEND`` for the entry ``body``."""
+    return {**body, "at": dt.datetime.fromisoformat(body["at"]),
+            "held": _held(session, session.get_transaction()), "lanes": LANES,
+            "key": _LOCK, "payload": "|" + _payload(body)}
+
+
+def _write(session: Session, body: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    conn, transaction = session.connection(), session.get_transaction()
+    at = dt.datetime.fromisoformat(body["at"])
     if conn.dialect.name != "postgresql":
         return append_in_statements(session, body, at)
-    row = _Appended(*driver.rows(conn, _APPEND, {
-        **body, "at": at, "held": _held(session, transaction), "lanes": LANES, "key": _LOCK,
-        "payload": "|" + _payload(body)}, json=("detail",))[0])
+    row = _Appended(*driver.rows(conn, _APPEND, _append_params(session, body),
+                                 json=("detail",))[0])
     # The next entry of this transaction follows this one, in the same lane.
     session.info[_HELD] = (transaction, row.lane)
     return {**body, "at": at, "lane": row.lane}, row
+
+
+def append_at_commit(session: Session, actor: str, action: str, entity: str,
+                     entity_id: str | None = None, detail: dict[str, Any] | None = None,
+                     remote_addr: str | None = None) -> None:
+    """An entry like :func:`append`'s (its time is now), written when this transaction
+    commits, after the entries written before then."""
+    session.connection()  # the transaction begun, if it was not
+    transaction = session.get_transaction()
+    held: tuple[Any, list[dict[str, Any]]] | None = session.info.get(_PENDING)
+    if held is None or held[0] is not transaction:
+        held = session.info[_PENDING] = (transaction, [])
+    held[1].append(_body_now(actor, action, entity, entity_id, detail, remote_addr))
+
+
+def _pending(session: Session) -> list[dict[str, Any]]:
+    """The entries waiting for the commit of this session's transaction, taken from it
+    (those of a transaction that ended otherwise are dropped)."""
+    held = session.info.pop(_PENDING, None)
+    return [] if held is None or held[0] is not session.get_transaction() else held[1]
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    """Every commit writes the entries waiting for it first."""
+    for body in _pending(session):
+        _write(session, body)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def commit(session: Session) -> None:
+    """Commit the session's transaction. On PostgreSQL the last entry waiting for the commit
+    goes to the database with the COMMIT, in one round trip (:func:`driver.commit_after`)."""
+    pending = _pending(session)
+    if pending and session.get_bind().dialect.name == "postgresql":
+        for body in pending[:-1]:
+            _write(session, body)
+        session.flush()
+        driver.commit_after(session.connection(), _APPEND,
+                            _append_params(session, pending[-1]), json=("detail",))
+    else:
+        for body in pending:
+            _write(session, body)
+    session.commit()
 
 
 def append_in_statements(session: Session, body: dict[str, Any],

@@ -159,8 +159,8 @@ def list_persons(session: Session, scope: Scope, q: str | None = None,
             **params, "offset": (page - 1) * per_page, "limit": per_page + 1})
     items = _summaries(rows[:per_page], scope)
     if scope.identity and items:
-        scope.audit(session, "list", "person", None,
-                    {"ids": [i["id"] for i in items], "q": q or None})
+        scope.audit_read(session, "list", "person", None,
+                         {"ids": [i["id"] for i in items], "q": q or None})
     return {
         "items": items,
         "page": page,
@@ -244,7 +244,7 @@ def get_person(session: Session, scope: Scope, person_id: int) -> dict[str, Any]
     out["merged_into_id"] = merged_into_id
     out["can_unmerge"] = scope.review and (merged_into_id is not None or bool(has_merged))
     if scope.identity:
-        scope.audit(session, "read", "person", person_id)
+        scope.audit_read(session, "read", "person", person_id)
     return out
 
 

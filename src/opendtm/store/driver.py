@@ -76,3 +76,22 @@ def rows_of_each(conn: Connection, statements: list[tuple[Any, dict[str, Any]]],
     finally:
         for cursor in cursors:
             cursor.close()
+
+
+def commit_after(conn: Connection, stmt: Any, params: dict[str, Any],
+                 json: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+    """The rows of ``stmt``, the last statement of the transaction, then COMMIT. On
+    PostgreSQL the statement and the COMMIT are sent together in one pipeline, one round
+    trip; the caller then commits its session as usual (the database has nothing more to
+    do). Elsewhere only the statement runs here."""
+    if not DIRECT or conn.dialect.name != "postgresql":
+        return rows(conn, stmt, params, json)
+    driver: Any = conn.connection.driver_connection
+    if driver.info.transaction_status == TransactionStatus.IDLE:
+        return rows(conn, stmt, params, json)  # nothing begun: the session's commit ends it
+    sql, constants = _compiled(stmt)
+    with driver.cursor() as cursor:
+        with driver.pipeline():
+            cursor.execute(sql, _values(constants, params, json), prepare=True)
+            driver.commit()
+        return list(cursor.fetchall())

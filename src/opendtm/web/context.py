@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from opendtm.services import users
+from opendtm.services import audit, users
 from opendtm.services.access import Forbidden, NotFound, Scope
 
 SESSION_COOKIE = "opendtm_session"
@@ -65,9 +65,12 @@ def run(request: Request, scope: Scope, work: Callable[..., R], *args: Any, **kw
 
 def run_in(made: sessionmaker[Session], scope: Scope, work: Callable[..., R], *args: Any,
            **kw: Any) -> R:
-    """:func:`run` with the app's session maker."""
-    with made() as session, session.begin():
-        return work(session, scope, *args, **kw)
+    """:func:`run` with the app's session maker. Entries of the audit log written with the
+    commit go with it (:func:`audit.commit`)."""
+    with made() as session:
+        result = work(session, scope, *args, **kw)
+        audit.commit(session)
+        return result
 
 
 async def run_async(request: Request, scope: Scope, work: Callable[..., R], *args: Any,
