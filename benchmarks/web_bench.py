@@ -21,9 +21,11 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 import httpx
@@ -278,9 +280,16 @@ def main() -> None:
     tokens = make_users(args.db)
     port = _port()
     env = {**os.environ, "OPENDTM_DATABASE_URL": args.db}
+    with tempfile.TemporaryFile() as errors:
+        measure(args, tokens, port, env, errors)
+
+
+def measure(args: argparse.Namespace, tokens: dict[str, str], port: int,
+            env: dict[str, str], errors: IO[bytes]) -> None:
+    """Start ``opendtm serve`` (its standard error into ``errors``) and run the scenarios."""
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "opendtm"), "serve", "--port", str(port),
-         "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL)
+         "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=errors)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(900):
@@ -289,6 +298,9 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        # Measure only once every worker serves (each says so when it is ready).
+        while args.workers > 1 and _said(errors).count(" ready (process ") < args.workers:
+            time.sleep(0.2)
         rng = random.Random(7)
         n = args.requests
         latin = [fold(g) for g in GIVEN]
@@ -341,6 +353,13 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
+        sys.stderr.write(_said(errors))
+
+
+def _said(errors: IO[bytes]) -> str:
+    """What the server wrote on standard error so far."""
+    errors.seek(0)
+    return errors.read().decode(errors="replace")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """``opendtm serve --workers N``: the first process deals the connections evenly to the
-workers, starts again a worker that dies, and stops them all when it is stopped."""
+workers that are ready, starts again a worker that dies, and stops them all when it is
+stopped."""
 
 from __future__ import annotations
 
@@ -99,21 +100,30 @@ def _answers(port: int) -> bool:
         return False
 
 
+def _ready(log: Path) -> list[str]:
+    """The lines in which the server said a worker was ready."""
+    return [line for line in log.read_text().splitlines() if line.endswith(")")
+            and " ready (process " in line]
+
+
 @pytest.fixture()
-def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
     url = f"sqlite:///{tmp_path / 'opendtm.db'}"
     engine = make_engine(url)
     schema.upgrade(engine)
     engine.dispose()
     port = _free_port()
     opendtm = Path(sys.executable).parent / "opendtm"
-    process = subprocess.Popen(
-        [str(opendtm), "--db", url, "serve", "--port", str(port), "--workers",
-         str(WORKERS), "--no-secure-cookies"], stdout=subprocess.DEVNULL)
+    log = tmp_path / "serve.log"
+    with log.open("wb") as err:
+        process = subprocess.Popen(
+            [str(opendtm), "--db", url, "serve", "--port", str(port), "--workers",
+             str(WORKERS), "--no-secure-cookies"], stdout=subprocess.DEVNULL, stderr=err)
     try:
         _wait(lambda: _answers(port))
-        _wait(lambda: len(_children(process.pid)) == WORKERS)
-        yield process, port
+        _wait(lambda: len(_ready(log)) == WORKERS)
+        assert len(_children(process.pid)) == WORKERS
+        yield process, port, log
     finally:
         if process.poll() is None:
             process.kill()
@@ -121,8 +131,8 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
 
 
 def test_connections_are_dealt_evenly_and_a_dead_worker_is_replaced(
-        server: tuple[subprocess.Popen[bytes], int]) -> None:
-    process, port = server
+        server: tuple[subprocess.Popen[bytes], int, Path]) -> None:
+    process, port, log = server
     workers = _children(process.pid)
     # Opened at once, as a load client or a browser opens its connections.
     clients = [socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -139,13 +149,29 @@ def test_connections_are_dealt_evenly_and_a_dead_worker_is_replaced(
             c.close()
 
     os.kill(workers[0], signal.SIGKILL)
-    _wait(lambda: len(set(_children(process.pid)) - set(workers)) == 1)
+    _wait(lambda: not Path(f"/proc/{workers[0]}").exists()
+          or "Z" in Path(f"/proc/{workers[0]}/stat").read_text().split()[2])
+    # Connections opened while the new worker starts go to the workers that are ready.
+    clients = [socket.create_connection(("127.0.0.1", port), timeout=10)
+               for _ in range(2 * WORKERS)]
+    try:
+        assert [_get(c) for c in clients] == [200] * len(clients)
+        started = set(_children(process.pid)) - set(workers)
+        assert len(started) == 1
+        if len(_ready(log)) == WORKERS:  # not ready yet when they were dealt: none for it
+            held = _owners(port, clients, [*workers[1:], *started])
+            assert set(held) == set(workers[1:]) and sum(held.values()) == len(clients), held
+    finally:
+        for c in clients:
+            c.close()
+    _wait(lambda: len(_ready(log)) == WORKERS + 1)
+    assert f"(process {started.pop()})" in _ready(log)[-1]
     assert all(_answers(port) for _ in range(2 * WORKERS))
 
 
 def test_stopping_the_server_stops_every_worker(
-        server: tuple[subprocess.Popen[bytes], int]) -> None:
-    process, port = server
+        server: tuple[subprocess.Popen[bytes], int, Path]) -> None:
+    process, port, _ = server
     workers = _children(process.pid)
     process.send_signal(signal.SIGTERM)
     assert process.wait(60) == 0

@@ -5,7 +5,10 @@ connection waiting: 20 keep-alive connections opened at once landed 20, 19 and 1
 3 and 1 on four workers, and the requests of a worker holding nine queue behind each other
 while another idles. Here the first process accepts every connection and deals it to the
 worker holding the fewest; the worker serves it with uvicorn's HTTP protocol as if it had
-accepted it itself. A worker that dies is started again.
+accepted it itself. A worker that dies is started again. A worker gets connections only once
+it is ready (its app imported and started, which takes seconds): until one is, connections
+wait in the listening socket's queue; the server says on standard error when each worker
+is ready.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import asyncio
 import multiprocessing
 import signal
 import socket
+import sys
 import time
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
@@ -22,9 +26,8 @@ from typing import Any
 import uvicorn
 
 APP = "opendtm.web.app:from_environment"
-# A starting worker may take seconds to import the app; connections dealt to it meanwhile
-# wait in its channel.
-_POLL_SECONDS = 0.5
+_POLL_SECONDS = 0.5  # how often the dealer looks for dead workers when no one connects
+_WAIT_READY_SECONDS = 0.02
 
 
 class _DealtServer(uvicorn.Server):
@@ -33,9 +36,10 @@ class _DealtServer(uvicorn.Server):
     was given have closed."""
 
     def __init__(self, config: uvicorn.Config, channel: socket.socket, closed: Any,
-                 index: int) -> None:
+                 ready: Any, index: int) -> None:
         super().__init__(config)
         self._channel, self._closed, self._index = channel, closed, index
+        self._ready = ready
         self._pending: set[asyncio.Task[Any]] = set()
         self._received = 0
 
@@ -52,6 +56,7 @@ class _DealtServer(uvicorn.Server):
 
         self._channel.setblocking(False)
         loop.add_reader(self._channel.fileno(), self._receive, loop, protocol)
+        self._ready[self._index] = 1
 
     def _receive(self, loop: asyncio.AbstractEventLoop, protocol: Any) -> None:
         try:
@@ -76,10 +81,10 @@ class _DealtServer(uvicorn.Server):
         return await super().on_tick(counter)
 
 
-def _work(index: int, channel: socket.socket, closed: Any) -> None:
+def _work(index: int, channel: socket.socket, closed: Any, ready: Any) -> None:
     config = uvicorn.Config(APP, factory=True, log_level="warning", access_log=False,
                             proxy_headers=False)
-    _DealtServer(config, channel, closed, index).run()
+    _DealtServer(config, channel, closed, ready, index).run()
 
 
 @dataclass
@@ -97,14 +102,19 @@ class Dealer:
         # Connections dealt to each worker, and (written by the worker) closed since.
         self.dealt = [0] * workers
         self.closed: Any = self._context.Array("q", workers, lock=False)
+        # Set by each worker once it serves; what the dealer last said of each.
+        self.ready: Any = self._context.Array("b", workers, lock=False)
+        self._told = [False] * workers
         self.workers = [self._start(i) for i in range(workers)]
         self._stopping = False
 
     def _start(self, index: int) -> _Worker:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.dealt[index] = self.closed[index] = 0
-        process = self._context.Process(target=_work, args=(index, theirs, self.closed),
-                                        name=f"opendtm-worker-{index}")
+        self.dealt[index] = self.closed[index] = self.ready[index] = 0
+        self._told[index] = False
+        process = self._context.Process(
+            target=_work, args=(index, theirs, self.closed, self.ready),
+            name=f"opendtm-worker-{index}")
         process.start()
         theirs.close()
         return _Worker(process, ours)
@@ -115,11 +125,27 @@ class Dealer:
                 worker.channel.close()
                 self.workers[i] = self._start(i)
 
+    def _tell_ready(self) -> list[int]:
+        """The workers ready to serve; says on standard error which became ready."""
+        ready = [i for i in range(len(self.workers)) if self.ready[i]]
+        for i in ready:
+            if not self._told[i]:
+                self._told[i] = True
+                print(f"opendtm serve: worker {i + 1} of {len(self.workers)} ready "
+                      f"(process {self.workers[i].process.pid})", file=sys.stderr, flush=True)
+        return ready
+
     def deal(self, conn: socket.socket) -> None:
-        """Hand ``conn`` to the worker holding the fewest connections."""
+        """Hand ``conn`` to the ready worker holding the fewest connections (waiting for
+        one to be ready, if none is)."""
         try:
             for _ in range(2):
-                index = min(range(len(self.workers)), key=self.held)
+                while not (ready := self._tell_ready()) and not self._stopping:
+                    time.sleep(_WAIT_READY_SECONDS)
+                    self._restart_dead()
+                if self._stopping:
+                    return
+                index = min(ready, key=self.held)
                 try:
                     socket.send_fds(self.workers[index].channel, [b"c"], [conn.fileno()])
                 except OSError:  # that worker has just died: start it again, deal again
@@ -148,6 +174,7 @@ class Dealer:
                     conn, _ = self._listener.accept()
                 except (TimeoutError, InterruptedError):
                     self._restart_dead()
+                    self._tell_ready()
                     continue
                 except OSError:  # reset before it was taken, or no file descriptor left
                     time.sleep(0.05)
