@@ -299,7 +299,11 @@ def measure(args: argparse.Namespace, tokens: dict[str, str], port: int,
             except httpx.HTTPError:
                 time.sleep(0.2)
         # Measure only once every worker serves (each says so when it is ready).
+        waited = time.monotonic() + 120
         while args.workers > 1 and _said(errors).count(" ready (process ") < args.workers:
+            if time.monotonic() > waited:
+                print("not every worker said it was ready within 120 s", file=sys.stderr)
+                break
             time.sleep(0.2)
         rng = random.Random(7)
         n = args.requests
