@@ -3,7 +3,7 @@
 On SQLite the set-based reading writes such a file with its ids resolved in DuckDB
 (``store.resolved``); the row path writes it with the loader. Both must leave the same
 database: ids continue after the store's, persons and families already held are matched,
-a person's or family's oldest open case is reused and a closed one is not.
+a person's or family's newest open case is reused and a closed one is not.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ _OPEN = (select(_CASE.c.id).where(_CASE.c.partner_id == bindparam("partner_id"),
                                   _CASE.c.status != CaseStatus.CLOSED)
          .order_by(_CASE.c.id.desc()).limit(1))
 _OPEN_FOR = {"person": _OPEN.where(_CASE.c.person_id == bindparam("person_id")),
-             "family": _OPEN.where(_CASE.c.family_id == bindparam("family_id"))}
+             "family": _OPEN.where(_CASE.c.family_id == bindparam("family_id"),
+                                   _CASE.c.person_id.is_(None))}
 _NEW_CASE = insert(_CASE).returning(_CASE.c.id)
 _NEW_HELP = insert(_HELP).returning(_HELP.c.id)
 

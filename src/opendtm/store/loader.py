@@ -135,14 +135,15 @@ class Loader(Staging):
                      + (" AND {t}person_id IS NULL" if subject == "family_id" else ""))
             scope, qualified = where.format(t=""), where.format(t="import_stage.")
             family_level = " AND c.person_id IS NULL" if subject == "family_id" else ""
-            # The oldest open case of each subject: SQLite looks it up row by row through
+            # The newest open case of each subject (as the web and the screenings take):
+            # SQLite looks it up row by row through
             # the index; PostgreSQL joins (it would otherwise plan a loop per row).
             cases = (f"FROM case_file c WHERE c.partner_id = import_stage.partner_id AND "
                      f"c.{subject} = import_stage.{subject} AND c.status <> 'closed'"
                      f"{family_level}")
-            lookup = f"UPDATE import_stage SET case_id = (SELECT min(c.id) {cases}) WHERE {scope}"
+            lookup = f"UPDATE import_stage SET case_id = (SELECT max(c.id) {cases}) WHERE {scope}"
             join = (f"UPDATE import_stage SET case_id = c.id FROM (SELECT c.partner_id, "
-                    f"c.{subject}, min(c.id) AS id FROM case_file c JOIN (SELECT DISTINCT "
+                    f"c.{subject}, max(c.id) AS id FROM case_file c JOIN (SELECT DISTINCT "
                     f"partner_id, {subject} FROM import_stage WHERE {scope}) s ON "
                     f"s.partner_id = c.partner_id AND s.{subject} = c.{subject} WHERE "
                     f"c.status <> 'closed'{family_level} GROUP BY c.partner_id, c.{subject}) c "

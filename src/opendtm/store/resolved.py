@@ -76,10 +76,10 @@ class Resolved(Writing):
                     f"SELECT id, partner_id, beneficiary_id FROM person WHERE {scope}")
         open_case = f"FROM case_file WHERE {scope} AND status <> 'closed' AND "
         self._store("ocp", ("partner_id", "person_id", "id"),
-                    f"SELECT partner_id, person_id, min(id) {open_case} person_id IS NOT "
+                    f"SELECT partner_id, person_id, max(id) {open_case} person_id IS NOT "
                     "NULL GROUP BY partner_id, person_id")
         self._store("ocf", ("partner_id", "family_id", "id"),
-                    f"SELECT partner_id, family_id, min(id) {open_case} person_id IS NULL "
+                    f"SELECT partner_id, family_id, max(id) {open_case} person_id IS NULL "
                     "AND family_id IS NOT NULL GROUP BY partner_id, family_id")
         # New families in the order of their first row by (partner, beneficiary, row).
         con.execute(
@@ -124,7 +124,7 @@ class Resolved(Writing):
         return references.resolved(self.con, self.base_person)
 
     def _cases(self) -> bool:
-        """Each row's case: its subject's oldest open case, or a new one per subject
+        """Each row's case: its subject's newest open case, or a new one per subject
         (persons first, then families without a person), as the loader opens them;
         ``False`` when the rows do not come out in the file's order."""
         con, base = self.con, self._max("case_file")
