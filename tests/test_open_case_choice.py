@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from importing import row, write_csv
@@ -91,7 +91,7 @@ def test_the_service_takes_the_same_case(engines: tuple[Engine, Engine],
     def record(for_family: bool) -> int:
         with Session(engine) as session, session.begin():
             out = record_assistance(session, scope, AssistanceIn(
-                person_id=person, for_family=for_family, type=AssistanceType.FOOD,
+                person_id=person, for_family=for_family, type=AssistanceType.FOOD, record_id=None,
                 delivered_on=dt.date(2021, 3, 1)))
             return int(out["case_id"])
 
@@ -99,7 +99,7 @@ def test_the_service_takes_the_same_case(engines: tuple[Engine, Engine],
     # The family's own case, not the member's newer one that carries the family.
     assert record(True) == family_cases[0]
     with engine.begin() as conn:  # the family's case closed: help to it opens another
-        conn.execute(m.Case.__table__.update().where(m.Case.id == family_cases[0]).values(
+        conn.execute(update(m.Case).where(m.Case.id == family_cases[0]).values(
             status=CaseStatus.CLOSED, closed_on=dt.date(2021, 3, 1)))
     opened = record(True)
     assert opened not in (person_case, *family_cases)
