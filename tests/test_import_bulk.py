@@ -20,7 +20,7 @@ from opendtm.store.models import Assistance
 def _indexes(engine: object) -> set[str]:
     """Indexes and foreign keys of the tables a large load sets aside for a while."""
     found = set()
-    for table in ("assistance", "import_record", "import_change", "person", "case_file"):
+    for table in ("assistance", "import_change", "person", "case_file"):
         found |= {str(i["name"]) for i in inspect(engine).get_indexes(table)}
         found |= {str(k["name"]) for k in inspect(engine).get_foreign_keys(table)}
     return found

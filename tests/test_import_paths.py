@@ -26,7 +26,7 @@ from opendtm.store.database import make_engine
 
 TABLES = (m.Partner, m.Operation, m.Family, m.Person, m.PersonIdentity, m.Case, m.Screening,
           m.ScreeningFinding, m.Referral, m.Assistance, m.ImportBatch, m.ImportChange,
-          m.ImportRecord, m.AuditEntry)  # fmt: skip
+          m.AuditEntry)  # fmt: skip
 VOLATILE = {"created_at", "updated_at", "started_at", "at", "hash", "prev_hash", "lane"}
 
 

@@ -168,13 +168,14 @@ def test_audit_log_is_append_only_and_chained(engine: Engine) -> None:
 def test_import_tables_without_rowid_both_ways(db_url: str, tmp_path) -> None:
     """Migration 0010 rebuilds ``import_record`` and ``import_change`` on SQLite
     ``WITHOUT ROWID`` and back, keeping their rows, keys and index; PostgreSQL is left as
-    it was."""
+    it was. (``import_record`` lives until migration 0012.)"""
     from importing import ADD, five_rows, write_csv
     from opendtm.services.importer import import_file
 
     eng = make_engine(db_url)
     schema.upgrade(eng)
     assert import_file(eng, write_csv(tmp_path / "a.csv", five_rows()), ADD).landed
+    schema.downgrade(eng, "0011")
     sqlite = eng.dialect.name == "sqlite"
 
     def state() -> tuple[object, ...]:
@@ -196,6 +197,38 @@ def test_import_tables_without_rowid_both_ways(db_url: str, tmp_path) -> None:
     assert indexes == ["ix_import_change_assistance_id"]
     schema.downgrade(eng, "0008")
     assert state() == (rows, keys, indexes, False)
-    schema.upgrade(eng)
+    schema.upgrade(eng, "0011")
     assert state() == (rows, keys, indexes, sqlite)
+
+
+def test_import_record_kept_on_assistance_both_ways(db_url: str, tmp_path) -> None:
+    """Migration 0012 moves each record's last import (fingerprint, batch, row, codes) from
+    ``import_record`` onto ``assistance``, and back on a downgrade; after the round trip a
+    re-import of the same file finds every row unchanged."""
+    from importing import ADD, five_rows, write_csv
+    from opendtm.services.importer import import_file
+
+    eng = make_engine(db_url)
+    schema.upgrade(eng)
+    path = write_csv(tmp_path / "a.csv", five_rows())
+    assert import_file(eng, path, ADD).created == 5
+
+    def read(sql: str) -> list[tuple[object, ...]]:
+        with eng.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql)).all()]
+
+    kept = ("SELECT partner_id, record_id, import_hash, import_batch_id, import_row, "
+            "import_vulnerabilities FROM assistance ORDER BY 1, 2")
+    before = read(kept)
+    assert len(before) == 5 and all(r[2] is not None and r[3] is not None for r in before)
+    assert [r[4] for r in before] == [2, 3, 4, 5, 6] and before[0][5] == "disability vot"
+    schema.downgrade(eng, "0011")
+    assert read("SELECT partner_id, record_id, row_hash, batch_id, row_no, vulnerabilities "
+                "FROM import_record ORDER BY 1, 2") == before
+    assert "import_hash" not in {c["name"] for c in inspect(eng).get_columns("assistance")}
+    schema.upgrade(eng)
+    assert read(kept) == before
+    again = import_file(eng, path, ADD)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
+    eng.dispose()
     eng.dispose()

@@ -1,12 +1,12 @@
 """Screenings, vulnerability findings and referrals of an import, from its staging tables.
 
 An import writes one screening per (person, case, day) with a finding for each code its
-rows carry, and ``import_record.vulnerabilities`` keeps the codes each record carried. When
-a record comes back with a code gone (or moved to another person, case or day), the finding
-at its former screening is removed, unless another record of the store still declares that
-code for the same screening. A screening left with no finding and no notes goes too.
-Records imported before the codes were kept (no ``import_record.vulnerabilities``) remove
-nothing.
+rows carry, and ``assistance.import_vulnerabilities`` keeps the codes each record carried.
+When a record comes back with a code gone (or moved to another person, case or day), the
+finding at its former screening is removed, unless another record of the store still
+declares that code for the same screening. A screening left with no finding and no notes
+goes too. Records imported before the codes were kept (no ``import_vulnerabilities``)
+remove nothing.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def write(conn: Connection) -> None:
 
 def drop_stale(conn: Connection) -> list[tuple[int, str]]:
     """Delete the findings the staged rows of this import no longer support (after the
-    import's own rows and ``import_record`` are written); returns (row, code) removed."""
+    import's own rows are written); returns (row, code) removed."""
     if conn.execute(text("SELECT 1 FROM import_stage WHERE action = 'updated' AND "
                          "old_vulnerabilities IS NOT NULL LIMIT 1")).first() is None:
         return []  # a first import, or no updated record carried codes
@@ -57,10 +57,9 @@ def drop_stale(conn: Connection) -> list[tuple[int, str]]:
         "JOIN screening_finding f ON f.screening_id = x.id AND f.vulnerability = v.code "
         f"WHERE s.action = 'updated' AND s.old_vulnerabilities IS NOT NULL AND "
         f"{_has('s.old_vulnerabilities')} "
-        "AND NOT EXISTS (SELECT 1 FROM assistance a JOIN import_record r ON "
-        "r.partner_id = a.partner_id AND r.record_id = a.record_id WHERE a.person_id = "
-        f"x.person_id AND a.case_id = x.case_id AND a.delivered_on = x.screened_on AND "
-        f"{_has('r.vulnerabilities')}) ORDER BY s.row_no, v.code")).all()  # fmt: skip
+        "AND NOT EXISTS (SELECT 1 FROM assistance a WHERE a.person_id = x.person_id AND "
+        "a.case_id = x.case_id AND a.delivered_on = x.screened_on AND "
+        f"{_has('a.import_vulnerabilities')}) ORDER BY s.row_no, v.code")).all()  # fmt: skip
     pairs = sorted({(screening, code) for _, screening, code in stale})
     if not pairs:
         return []

@@ -21,6 +21,8 @@ _PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id")
 _IDENTITY = ("given_name", "family_name", "patronymic", "document_number", "phone")
 _ASSISTANCE = ("case_id", "person_id", "family_id", "type", "delivered_on", "admin1_code",
                "city_id", "return_from", "return_to", "transport_mode", "consultation_topic")
+# What an import last wrote, kept on the record (migration 0012).
+_IMPORTED = "import_hash, import_batch_id, import_row, import_vulnerabilities"
 _STAGE_KEYS = ("import_stage (row_no, partner_id, record_id, beneficiary_id, family_code, "
                "action, person_id, family_id, case_id, delivered_on, vulnerabilities)")
 
@@ -66,12 +68,9 @@ class Loader(Staging):
         self._analyze("import_stage", "import_vuln")
         sql("UPDATE import_stage SET action = 'updated', assistance_id = a.id, "
             "old_person_id = a.person_id, old_family_id = a.family_id, old_case_id = a.case_id, "
-            "old_delivered_on = a.delivered_on FROM assistance a WHERE a.partner_id = "
+            "old_delivered_on = a.delivered_on, old_vulnerabilities = "
+            "a.import_vulnerabilities FROM assistance a WHERE a.partner_id = "
             "import_stage.partner_id AND a.record_id = import_stage.record_id")
-        sql("UPDATE import_stage SET old_vulnerabilities = r.vulnerabilities FROM "
-            "import_record r WHERE import_stage.action = 'updated' AND r.partner_id = "
-            "import_stage.partner_id AND r.record_id = import_stage.record_id AND "
-            "r.vulnerabilities IS NOT NULL")
         new_family = ("family_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM family f WHERE "
                       "f.partner_id = s.partner_id AND f.family_code = s.family_code)")
         counts["families_created"] = sql(
@@ -192,29 +191,25 @@ class Loader(Staging):
     def _assistance(self, batch_id: int) -> dict[str, int]:
         sql, cols = self._sql, ", ".join(_ASSISTANCE)
         new = self._count("import_stage WHERE action = 'created'")
-        insert = (f"INSERT INTO assistance (partner_id, record_id, {cols}) SELECT partner_id, "
-                  f"record_id, {cols} FROM import_stage WHERE action = 'created'")
+        params = {"b": batch_id}
+        insert = (f"INSERT INTO assistance (partner_id, record_id, {cols}, {_IMPORTED}) "
+                  f"SELECT partner_id, record_id, {cols}, row_hash, :b, row_no, "
+                  "vulnerabilities FROM import_stage WHERE action = 'created'")
         with bulk.loading(self.conn, "assistance", new):
             if self.pg:
                 # The new ids come back from the insert itself: no second pass over the stage.
                 self._temp("import_new", "(partner_id INTEGER, record_id VARCHAR(64), "
                            "id INTEGER)")
                 created = sql(f"WITH ins AS ({insert} RETURNING partner_id, record_id, id) "
-                              "INSERT INTO import_new SELECT partner_id, record_id, id FROM ins")
+                              "INSERT INTO import_new SELECT partner_id, record_id, id FROM ins",
+                              params)
             else:
-                created = sql(insert)
+                created = sql(insert, params)
         sets = ", ".join(f"{c} = s.{c}" for c in _ASSISTANCE)
-        updated = sql(f"UPDATE assistance SET {sets}, updated_at = CURRENT_TIMESTAMP FROM "
-                      "import_stage s WHERE assistance.id = s.assistance_id AND "
-                      "s.action = 'updated'")
-        params = {"b": batch_id}
-        with bulk.loading(self.conn, "import_record", new):
-            sql("INSERT INTO import_record (partner_id, record_id, row_hash, batch_id, row_no, "
-                "vulnerabilities) SELECT partner_id, record_id, row_hash, :b, row_no, "
-                "vulnerabilities FROM import_stage WHERE true ON CONFLICT (partner_id, "
-                "record_id) DO UPDATE SET row_hash = excluded.row_hash, batch_id = "
-                "excluded.batch_id, row_no = excluded.row_no, vulnerabilities = "
-                "excluded.vulnerabilities", params)
+        updated = sql(f"UPDATE assistance SET {sets}, import_hash = s.row_hash, "
+                      "import_batch_id = :b, import_row = s.row_no, import_vulnerabilities = "
+                      "s.vulnerabilities, updated_at = CURRENT_TIMESTAMP FROM import_stage s "
+                      "WHERE assistance.id = s.assistance_id AND s.action = 'updated'", params)
         change = ("INSERT INTO import_change (batch_id, row_no, partner_id, record_id, "
                   "assistance_id, action) SELECT :b, s.row_no, s.partner_id, s.record_id, {id}, "
                   "s.action FROM import_stage s {join}")

@@ -33,8 +33,7 @@ from sqlalchemy import Connection
 
 # The tables the loader writes, referring tables after the tables they refer to.
 LOADER_TABLES = ("family", "person", "person_identity", "case_file", "screening",
-                 "screening_finding", "referral", "assistance", "import_record",
-                 "import_change")  # fmt: skip
+                 "screening_finding", "referral", "assistance", "import_change")  # fmt: skip
 SHOWN = 20  # broken references reported at most
 ROW_BYTES = 100  # a file's row, at least (a million template rows: 152 MB)
 
@@ -147,8 +146,8 @@ _RESOLVED = (
 
 def resolved(con: duckdb.DuckDBPyConnection, base_person: int) -> list[Broken]:
     """The references of the rows ``store.resolved`` is about to write that name no row
-    (at most ``SHOWN``): one anti-join per table and key. The screenings, referrals, import
-    records and changes it writes take their keys from the same rows of ``a``."""
+    (at most ``SHOWN``): one anti-join per table and key. The screenings, referrals and import
+    changes it writes take their keys from the same rows of ``a``."""
     sets, found = _sets(base_person), list[Broken]()
     for table, rows, row, column, parent in _RESOLVED:
         source = rows.format(base=base_person)

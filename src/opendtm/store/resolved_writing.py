@@ -26,7 +26,7 @@ PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id", "migr
 _ASSISTANCE = ("id", "partner_id", "record_id", "case_id", "person_id", "family_id", "type",
                "delivered_on", "admin1_code", "city_id", "return_from", "return_to",
                "transport_mode", "consultation_topic")  # fmt: skip
-_PARAMS = "partner_id, record_id, row_hash, row_no, vulnerabilities"
+_IMPORTED = ("import_hash", "import_batch_id", "import_row", "import_vulnerabilities")
 
 
 def _timed(step: str) -> AbstractContextManager[None]:
@@ -110,22 +110,16 @@ class Writing:
             made.result()
             self._findings()
         with _timed("assistance"), bulk.loading(conn, "assistance", self.total):
-            counts["created"] = self._insert("assistance", _ASSISTANCE, "SELECT "
-                                             + ", ".join(_ASSISTANCE) + " FROM a")
-        with _timed("import records"), bulk.loading(conn, "import_record", self.total):
-            self._insert("import_record", f"(batch_id, {_PARAMS}) VALUES ({int(batch_id)}, "
-                         "?, ?, ?, ?, ?)",
-                         "SELECT partner_id, record_id, row_hash, row_no, vulnerabilities "
-                         "FROM a", " ON CONFLICT (partner_id, record_id) DO UPDATE "
-                         "SET row_hash = excluded.row_hash, batch_id = excluded.batch_id, row_no = "
-                         "excluded.row_no, vulnerabilities = excluded.vulnerabilities")
+            # with what the import wrote, kept on the record (migration 0012)
+            counts["created"] = self._insert(
+                "assistance", (*_ASSISTANCE, *_IMPORTED), "SELECT " + ", ".join(_ASSISTANCE)
+                + f", row_hash, {int(batch_id)}, row_no, vulnerabilities FROM a")
         with _timed("import changes"), bulk.loading(conn, "import_change", self.total):
             # From the rows just written, in id order (the file's): no round trip.
             conn.exec_driver_sql(
                 "INSERT INTO import_change (batch_id, action, row_no, partner_id, record_id, "
-                "assistance_id) SELECT ?, 'created', r.row_no, a.partner_id, a.record_id, a.id "
-                "FROM assistance a JOIN import_record r ON r.partner_id = a.partner_id AND "
-                "r.record_id = a.record_id WHERE a.id > ?", (batch_id, self.base_assistance))
+                "assistance_id) SELECT ?, 'created', import_row, partner_id, record_id, id "
+                "FROM assistance WHERE id > ?", (batch_id, self.base_assistance))
         return counts
 
     def changes_sha256(self, batch_id: int) -> str:

@@ -82,8 +82,9 @@ class Staging:
         """Fingerprints of the partner's records as last imported."""
         hashes = self._known.get(partner_id)
         if hashes is None:
-            rows = self.conn.execute(text("SELECT row_hash FROM import_record WHERE "
-                                          "partner_id = :p"), {"p": partner_id})
+            rows = self.conn.execute(text("SELECT import_hash FROM assistance WHERE "
+                                          "partner_id = :p AND import_hash IS NOT NULL"),
+                                     {"p": partner_id})
             hashes = self._known[partner_id] = {h for (h,) in rows}
         return hashes
 

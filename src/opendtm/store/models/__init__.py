@@ -5,7 +5,7 @@ from .assistance import Assistance, ConsultationContact
 from .base import Base
 from .casework import Case, Referral, Screening, ScreeningFinding
 from .dedup import DedupRun, MatchCandidate, MatchClusterMember, MatchDecision, PersonMerge
-from .imports import ImportBatch, ImportChange, ImportRecord
+from .imports import ImportBatch, ImportChange
 from .people import Consent, Family, Person, PersonIdentity
 from .reference import Admin1, City, Operation, Partner, PartnerRegion, Period, Project
 from .survey import SurveyChoice, SurveyForm, SurveyPersonal, SurveyQuestion, SurveySubmission
@@ -25,7 +25,6 @@ __all__ = [
     "Family",
     "ImportBatch",
     "ImportChange",
-    "ImportRecord",
     "LoginAttempt",
     "MatchCandidate",
     "MatchClusterMember",

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from opendtm.domain.taxonomy import (
@@ -55,6 +64,15 @@ class Assistance(Base, Timestamps):
     unit: Mapped[str | None] = mapped_column(String(20))
     cost: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217
+    # What an import last wrote (migration 0012; empty for records made in the app): the
+    # fingerprint of the file's row, whose batch and row it was, and the vulnerability codes
+    # it carried (space-separated, sorted). A row whose fingerprint is unchanged is counted
+    # 'unchanged' and not touched; a corrected file that drops a code removes the finding
+    # this record was the source of.
+    import_hash: Mapped[int | None] = mapped_column(BigInteger)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+    import_row: Mapped[int | None] = mapped_column(Integer)
+    import_vulnerabilities: Mapped[str | None] = mapped_column(String(400))
     partner: Mapped[Partner] = relationship()
     case: Mapped[Case] = relationship()
     person: Mapped[Person | None] = relationship()

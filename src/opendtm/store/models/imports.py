@@ -1,4 +1,5 @@
-"""Imports: one row per file loaded, the rows it changed, and each record's last content.
+"""Imports: one row per file loaded and the rows it changed (what each record last got from
+an import is kept on the record: ``Assistance.import_hash`` and the columns beside it).
 
 The audit log gets one hash-chained entry per import; that entry names the batch and
 carries a digest of the batch's change rows, so the per-row history written here in bulk
@@ -49,19 +50,3 @@ class ImportChange(Base):
     record_id: Mapped[str] = mapped_column(String(64))
     assistance_id: Mapped[int] = mapped_column(ForeignKey("assistance.id"), index=True)
     action: Mapped[str] = mapped_column(String(10))  # created, updated
-
-
-class ImportRecord(Base):
-    """The fingerprint of the content last imported for a partner's record: a row whose
-    fingerprint is unchanged is counted 'unchanged' and not touched."""
-
-    __tablename__ = "import_record"
-    __table_args__ = ({"sqlite_with_rowid": False},)  # one B-tree (migration 0010)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), primary_key=True)
-    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    row_hash: Mapped[int] = mapped_column(BigInteger)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"))
-    row_no: Mapped[int] = mapped_column(Integer)
-    # The vulnerability codes the record carried (space-separated, sorted): a corrected
-    # file that drops one removes the finding this record was the source of.
-    vulnerabilities: Mapped[str | None] = mapped_column(String(400))
