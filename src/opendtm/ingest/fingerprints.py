@@ -49,7 +49,8 @@ def _blake(data: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(digests)])
 
 
-def find(con: duckdb.DuckDBPyConnection, known: Callable[[int], set[int]]
+def find(con: duckdb.DuckDBPyConnection,
+         known: Callable[[list[int]], dict[int, set[int]]]
          ) -> tuple[int, list[tuple[int, int]], int] | None:
     """(rows unchanged, (row, first row) of each duplicate, rows to stage); ``None`` when a
     record id comes back with other content (the row path reports it)."""
@@ -71,7 +72,7 @@ def find(con: duckdb.DuckDBPyConnection, known: Callable[[int], set[int]]
     partners = [p for (p,) in con.execute("SELECT DISTINCT partner_id FROM h").fetchall()]
     held = [pa.table({"partner_id": pa.array([p] * len(hashes), pa.int64()),
                       "row_hash": pa.array(list(hashes), pa.int64())})
-            for p in partners for hashes in (known(p),)]
+            for p, hashes in known(partners).items()]
     con.register("known_arrow", pa.concat_tables(held) if held else pa.table(
         {"partner_id": pa.array([], pa.int64()), "row_hash": pa.array([], pa.int64())}))
     con.execute("CREATE TABLE keep AS SELECT row_no, partner_id, row_hash FROM h WHERE "

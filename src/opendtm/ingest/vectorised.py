@@ -90,10 +90,10 @@ class Checked:
 
 
 def read(path: Path, table: Table, plan: Plan, checker: RowChecker,
-         known: Callable[[int], set[int]],
+         known: Callable[[list[int]], dict[int, set[int]]],
          step: Callable[[int, float], None] = lambda rows, done: None) -> Checked | None:
     """Read and check a whole CSV file set-wise; ``None`` hands it to the row path.
-    ``known(partner_id)`` gives the fingerprints of a partner's records in the store;
+    ``known(partners)`` gives the fingerprints of each partner's records in the store;
     ``step(rows, fraction)`` is told how far the reading has gone."""
     if table.shape != "csv" or plan.options or any(
             t.COLUMNS[c].kind == "multi" for c in plan.values):
@@ -131,7 +131,7 @@ def _newlines(path: Path) -> int:
 
 
 def _read(con: duckdb.DuckDBPyConnection, path: Path, spill: Path, table: Table, plan: Plan,
-          checker: RowChecker, known: Callable[[int], set[int]],
+          checker: RowChecker, known: Callable[[list[int]], dict[int, set[int]]],
           step: Callable[[int, float], None]) -> Checked | None:
     source = _utf8(path, table, spill)
     width = len(table.columns)

@@ -139,7 +139,7 @@ def import_file(engine: Engine, path: Path, options: ImportOptions | None = None
             checker = RowChecker(report.file, partners, city_ids)
             loader = Loader(conn)
             checked = None if opts.row_by_row else vectorised.read(
-                path, table, column_plan, checker, loader.known, _reading(table, progress))
+                path, table, column_plan, checker, loader.known_of, _reading(table, progress))
             direct = None
             if checked is None:
                 _read(table, column_plan.apply, checker, loader, report, progress)
