@@ -8,7 +8,6 @@ rendered from it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import pickle
@@ -18,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 
 from opendtm import __version__
 from opendtm.process import disclosure
+from opendtm.process.digest import input_hash
 from opendtm.publish import html, hxl, i18n
 from opendtm.publish.config import AUDIENCES, FORMATS, BulletinConfig
 from opendtm.services.bulletin_team import Team
@@ -245,22 +246,12 @@ def partner_names(
     return names
 
 
-def input_hash(*tables: pa.Table) -> str:
-    """SHA-256 of the input rows, in a form that does not depend on the engine."""
-    digest = hashlib.sha256()
-    for table in tables:
-        for batch in table.to_batches(50_000):
-            for row in batch.to_pylist():
-                digest.update(json.dumps(row, default=str, sort_keys=True).encode())
-                digest.update(b"\n")
-        digest.update(b"\x00")
-    return digest.hexdigest()
-
-
 def _period(req: Request, assist: pa.Table, contacts: pa.Table) -> tuple[dt.date, dt.date]:
-    days = assist.column("delivered_on").to_pylist() + contacts.column(
-        "contacted_on").to_pylist()
-    return req.start or min(days), req.end or max(days)
+    ends = [pc.min_max(t.column(c)).as_py() for t, c in ((assist, "delivered_on"),
+                                                         (contacts, "contacted_on"))]
+    firsts = [e["min"] for e in ends if e["min"] is not None]
+    lasts = [e["max"] for e in ends if e["max"] is not None]
+    return req.start or min(firsts), req.end or max(lasts)
 
 
 def _period_words(start: dt.date | None, end: dt.date | None) -> str:

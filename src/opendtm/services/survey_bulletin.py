@@ -25,6 +25,7 @@ from opendtm.domain.glossary import NOT_CLASSIFIED, load_rules
 from opendtm.domain.indicators import load_catalogue
 from opendtm.domain.xlsform import FormSpec
 from opendtm.process import survey_disclosure
+from opendtm.process.digest import input_hash
 from opendtm.process.disclosure import DEFAULT_THRESHOLD, Rules
 from opendtm.process.survey_codes import Prepared
 from opendtm.process.survey_frame import frame
@@ -33,7 +34,7 @@ from opendtm.publish import i18n, pdf, survey_html, survey_hxl
 from opendtm.publish.config import AUDIENCES, FORMATS
 from opendtm.store import survey as store
 
-from .bulletin import BulletinError, Step, _database_label, input_hash
+from .bulletin import BulletinError, Step, _database_label
 from .survey import form_spec
 
 THEMES = ("profile", "trajectory", "remittances", "employment", "covid")
