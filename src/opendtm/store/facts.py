@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from opendtm.domain.taxonomy import CATEGORY_OF, AssistanceType
@@ -24,9 +24,6 @@ from .models import (
     ConsultationContact,
     Operation,
     Partner,
-    Person,
-    Screening,
-    ScreeningFinding,
 )
 
 BATCH = 50_000
@@ -121,9 +118,22 @@ def assistance_facts(
             where.append(f"a.delivered_on {op} {mark}")
             params.append(day if pg else day.isoformat())
     sql = _ASSISTANCE_SQL.format(where=("WHERE " + " AND ".join(where)) if where else "")
-    driver = conn.connection.driver_connection
+    values = _columns(session, sql, params, len(_READ))
+    read = {name: _column(name, column) for name, column in zip(_READ, values, strict=True)}
+    read["age_months"] = ages(read["delivered_on"], read["date_of_birth"], read["age_years"],
+                              read["registered_on"], read["person_key"].is_valid())
+    read["category"] = _categories(read["type"])
+    return pa.table({name: read[name] for name in ASSISTANCE_SCHEMA.names},
+                    schema=ASSISTANCE_SCHEMA)
+
+
+def _columns(session: Session, sql: str, params: Sequence[Any], width: int
+             ) -> list[list[Any]]:
+    """The columns of the rows of ``sql``, run by the driver on the session's connection:
+    its plain tuples, no result objects and no conversion of each value."""
+    driver = session.connection().connection.driver_connection
     assert driver is not None
-    values: list[list[Any]] = [[] for _ in _READ]
+    values: list[list[Any]] = [[] for _ in range(width)]
     cur = driver.cursor()
     try:
         cur.execute(sql, params)
@@ -133,12 +143,7 @@ def assistance_facts(
                     column.extend(batch)
     finally:
         cur.close()
-    read = {name: _column(name, column) for name, column in zip(_READ, values, strict=True)}
-    read["age_months"] = ages(read["delivered_on"], read["date_of_birth"], read["age_years"],
-                              read["registered_on"], read["person_key"].is_valid())
-    read["category"] = _categories(read["type"])
-    return pa.table({name: read[name] for name in ASSISTANCE_SCHEMA.names},
-                    schema=ASSISTANCE_SCHEMA)
+    return values
 
 
 @contextmanager
@@ -251,14 +256,16 @@ VULNERABILITY_SCHEMA = pa.schema([("person_key", pa.int64()), ("vulnerability", 
 
 
 def vulnerability_facts(session: Session) -> pa.Table:
-    """Screening findings per counted person (any screening on record)."""
-    key = func.coalesce(Person.merged_into_id, Person.id).label("person_key")
-    stmt = (
-        select(key, ScreeningFinding.vulnerability)
-        .join(Screening, Screening.person_id == Person.id)
-        .join(ScreeningFinding, ScreeningFinding.screening_id == Screening.id)
-        .distinct()
-        .order_by(key, ScreeningFinding.vulnerability)  # the same order on every engine
-    )
-    rows = [{"person_key": k, "vulnerability": _code(v)} for k, v in session.execute(stmt)]
-    return pa.Table.from_pylist(rows, schema=VULNERABILITY_SCHEMA)
+    """Screening findings per counted person (any screening on record), in the same order
+    on every engine."""
+    keys, codes = _columns(session, _VULNERABILITY_SQL, (), 2)
+    return pa.table({"person_key": pa.array(keys, pa.int64()),
+                     "vulnerability": pa.array(codes, pa.string())},
+                    schema=VULNERABILITY_SCHEMA)
+
+
+_VULNERABILITY_SQL = (
+    "SELECT DISTINCT coalesce(p.merged_into_id, p.id), f.vulnerability FROM person p "
+    "JOIN screening s ON s.person_id = p.id JOIN screening_finding f ON "
+    "f.screening_id = s.id ORDER BY 1, 2"
+)
