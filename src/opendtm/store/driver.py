@@ -9,10 +9,13 @@ Other databases run the statement through SQLAlchemy as usual, with its rows as 
 Only statements whose parameters are plain values (no ``IN`` lists to expand) belong here.
 Statements that do not depend on each other's rows go together (:func:`rows_of_each`): sent
 at once in psycopg's pipeline mode, answered at once, one round trip instead of one each.
+Large reads of SQL text on any engine come as the driver's plain tuples in batches
+(:func:`batches`), with no result object per row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -39,6 +42,21 @@ def _values(constants: dict[str, Any], params: dict[str, Any],
     """The statement's parameters for psycopg; those named in ``json`` as JSON values
     (``None`` as JSON's null, as SQLAlchemy's JSON type writes it)."""
     return {**constants, **params, **{name: Json(params[name]) for name in json}}
+
+
+def batches(conn: Connection, sql: str, params: Sequence[Any], size: int
+            ) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``sql`` (SQL text in the driver's parameter style, ``?`` on SQLite and
+    ``%s`` on PostgreSQL) on ``conn``'s transaction, ``size`` at a time, as the driver's
+    plain tuples."""
+    driver: Any = conn.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql, params)
+        while found := cursor.fetchmany(size):
+            yield found
+    finally:
+        cursor.close()
 
 
 def rows(conn: Connection, stmt: Any, params: dict[str, Any],

@@ -19,6 +19,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from opendtm.domain.taxonomy import CATEGORY_OF, AssistanceType
+from opendtm.store import driver
 
 from .models import (
     ConsultationContact,
@@ -131,18 +132,11 @@ def _columns(session: Session, sql: str, params: Sequence[Any], width: int
              ) -> list[list[Any]]:
     """The columns of the rows of ``sql``, run by the driver on the session's connection:
     its plain tuples, no result objects and no conversion of each value."""
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
     values: list[list[Any]] = [[] for _ in range(width)]
-    cur = driver.cursor()
-    try:
-        cur.execute(sql, params)
-        with _no_collection():
-            while rows := cur.fetchmany(BATCH):
-                for column, batch in zip(values, zip(*rows, strict=True), strict=True):
-                    column.extend(batch)
-    finally:
-        cur.close()
+    with _no_collection():
+        for rows in driver.batches(session.connection(), sql, params, BATCH):
+            for column, batch in zip(values, zip(*rows, strict=True), strict=True):
+                column.extend(batch)
     return values
 
 

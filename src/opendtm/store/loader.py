@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from opendtm.store import bulk, findings
+from opendtm.store import bulk, driver, findings
 from opendtm.store.staging import BATCH, Staging
 
 _PERSON = ("sex", "date_of_birth", "age_years", "nationality", "family_id")
@@ -236,14 +236,8 @@ class Loader(Staging):
     def changes(self, batch_id: int) -> Iterator[tuple[Any, ...]]:
         """The batch's change rows in order (for the audit digest), as plain tuples from the
         driver's cursor."""
-        driver = self.conn.connection.driver_connection
-        assert driver is not None
         marker = "%s" if self.pg else "?"
-        cur = driver.cursor()
-        cur.execute("SELECT row_no, partner_id, record_id, assistance_id, action FROM "
-                    f"import_change WHERE batch_id = {marker} ORDER BY row_no", (batch_id,))
-        try:
-            while rows := cur.fetchmany(BATCH):
-                yield from rows
-        finally:
-            cur.close()
+        for rows in driver.batches(
+                self.conn, "SELECT row_no, partner_id, record_id, assistance_id, action FROM "
+                f"import_change WHERE batch_id = {marker} ORDER BY row_no", (batch_id,), BATCH):
+            yield from rows

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from opendtm.store import driver
+
 STAGE_COLUMNS = (
     "row_no", "partner_id", "record_id", "row_hash", "beneficiary_id", "family_code", "sex",
     "date_of_birth", "age_years", "nationality", "migrant_status", "type", "delivered_on",
@@ -92,28 +94,24 @@ class Staging:
             listed = ", ".join(str(int(p)) for p in wanted)
             table = "assistance NOT INDEXED" if self._most(listed) else "assistance"
             found: dict[int, set[int]] = {p: set() for p in wanted}
-            driver = self.conn.connection.driver_connection
-            assert driver is not None
-            cur = driver.cursor()  # plain tuples: a million rows, no result objects
-            try:
-                cur.execute(f"SELECT partner_id, import_hash FROM {table} WHERE partner_id "
-                            f"IN ({listed}) AND import_hash IS NOT NULL")
-                while rows := cur.fetchmany(BATCH * 10):
-                    for partner, digest in rows:
-                        found[partner].add(digest)
-            finally:
-                cur.close()
+            for rows in driver.batches(  # plain tuples: a million rows, no result objects
+                    self.conn, f"SELECT partner_id, import_hash FROM {table} WHERE partner_id "
+                    f"IN ({listed}) AND import_hash IS NOT NULL", (), BATCH * 10):
+                for partner, digest in rows:
+                    found[partner].add(digest)
             self._known.update(found)
         return {p: self._known[p] for p in partners}
 
     def _most(self, listed: str) -> bool:
         """SQLite: whether the partners ``listed`` hold at least 60% of the store's records
-        (counted in the key's index alone)."""
+        (theirs counted in the key's index alone; all of them read from the greatest id, as
+        ``references.pays`` does: records are never deleted)."""
         if self.pg:
             return False
         mine = self.conn.execute(text(
             f"SELECT count(*) FROM assistance WHERE partner_id IN ({listed})")).scalar_one()
-        total = self.conn.execute(text("SELECT count(*) FROM assistance")).scalar_one()
+        total = self.conn.execute(text(
+            "SELECT coalesce(max(id), 0) FROM assistance")).scalar_one()
         return bool(mine) and mine * 5 >= total * 3
 
     def seen(self, row_no: int, partner_id: int, record_id: str, row_hash: int) -> None:
@@ -152,10 +150,10 @@ class Staging:
         if not rows:
             return
         names = ", ".join(columns)
-        driver = self.conn.connection.driver_connection
+        connection = self.conn.connection.driver_connection
         if self.pg:
-            assert driver is not None
-            with driver.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            assert connection is not None
+            with connection.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
